@@ -1,0 +1,31 @@
+package io.leadscore.jobs.cli;
+
+import io.leadscore.jobs.DoctorJob;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The spark-submit entry point: {@code leadscore <job> [options]}. */
+@Command(name = "leadscore", mixinStandardHelpOptions = true, version = "leadscore 0.1.0",
+    description = "Lead-scoring lakehouse jobs. Exit codes: 0 success, 1 job failure,"
+        + " 2 usage or configuration error.",
+    subcommands = {DoctorJob.class, CommandLine.HelpCommand.class})
+public final class LeadscoreCli implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a job to run");
+  }
+
+  public static CommandLine commandLine() {
+    return new CommandLine(new LeadscoreCli())
+        .setExitCodeExceptionMapper(e -> e instanceof LeadscoreException le ? le.exitCode()
+            : LeadscoreException.EXIT_JOB_FAILED);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}
