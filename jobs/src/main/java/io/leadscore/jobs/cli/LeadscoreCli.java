@@ -21,8 +21,13 @@ public final class LeadscoreCli implements Runnable {
 
   public static CommandLine commandLine() {
     return new CommandLine(new LeadscoreCli())
-        .setExitCodeExceptionMapper(e -> e instanceof LeadscoreException le ? le.exitCode()
-            : LeadscoreException.EXIT_JOB_FAILED);
+        .setExitCodeExceptionMapper(e -> {
+          if (e instanceof LeadscoreException le) {
+            return le.exitCode();
+          }
+          return e instanceof CommandLine.ParameterException
+              ? LeadscoreException.EXIT_USAGE : LeadscoreException.EXIT_JOB_FAILED;
+        });
   }
 
   public static void main(String[] args) {
