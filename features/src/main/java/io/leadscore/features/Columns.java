@@ -36,6 +36,11 @@ public final class Columns {
     }
   }
 
+  /** A column by its exact name, even when the name holds dots or spaces. */
+  public static org.apache.spark.sql.Column col(String name) {
+    return org.apache.spark.sql.functions.col(quote(name));
+  }
+
   /** Backtick-quoted identifier for SQL text (a backtick inside the name is doubled). */
   public static String quote(String name) {
     return "`" + name.replace("`", "``") + "`";
