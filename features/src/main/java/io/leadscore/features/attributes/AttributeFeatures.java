@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.leadscore.features.Columns;
 import io.leadscore.features.FeatureNames;
+import io.leadscore.features.ml.BooleanToNumber;
 import io.leadscore.features.ml.MissingIndicator;
 import io.leadscore.features.ml.RareLevelGrouper;
 import io.leadscore.features.ml.RareLevelGrouperModel;
@@ -198,7 +199,7 @@ public final class AttributeFeatures {
   /**
    * Adds {@code <col>__num} for each column: 1.0 for true / yes / y / 1 / t, 0.0 for false / no
    * / n / 0 / f (text compared trimmed, case-insensitive; boolean and numeric columns as their
-   * text), null otherwise.
+   * text), null otherwise. Inside a model use the {@link BooleanToNumber} stage.
    */
   public static scala.Function1<Dataset<Row>, Dataset<Row>> withBooleansAsNumbers(
       String... columns) {
@@ -212,12 +213,9 @@ public final class AttributeFeatures {
     };
   }
 
-  /** The expression behind {@link #withBooleansAsNumbers}. */
+  /** The expression behind {@link #withBooleansAsNumbers} (the BooleanToNumber stage's). */
   public static Column booleanAsNumber(String column) {
-    Column s = lower(trim(col(column).cast(DataTypes.StringType)));
-    return when(s.isin("true", "yes", "y", "1", "t", "1.0"), lit(1.0))
-        .when(s.isin("false", "no", "n", "0", "f", "0.0"), lit(0.0))
-        .otherwise(lit(null).cast(DataTypes.DoubleType));
+    return BooleanToNumber.asNumber(col(column));
   }
 
   /** Adds {@code <col>__missing} (1.0 when null or NaN, else 0.0) for each column. */

@@ -6,9 +6,13 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.leadscore.features.FeatureNames;
+import io.leadscore.transforms.ml.SqlCompilable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
@@ -19,18 +23,19 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Adds one 0/1 double column per input column: 1.0 when the value is null (or NaN for float
- * and double columns), else 0.0. Placed before an {@code Imputer}, it keeps the fact that a
+ * Adds one 0/1 double column per input column: 1.0 when the value is null or NaN, else 0.0.
+ * NaN means the value cast to double is NaN: a float/double NaN, and also the text "NaN"
+ * (a missing marker); the check needs no input type, so the compiled SQL equals transform. Placed before an {@code Imputer}, it keeps the fact that a
  * value was missing once the imputer has filled it in. Stateless: nothing is fitted.
  *
  * <p>Output names default to {@code <input>__missing}.
  */
-public final class MissingIndicator extends Transformer implements DefaultParamsWritable {
+public final class MissingIndicator extends Transformer
+    implements DefaultParamsWritable, SqlCompilable {
   private static final long serialVersionUID = 1L;
   private static final String STAGE = "MissingIndicator";
 
@@ -95,18 +100,48 @@ public final class MissingIndicator extends Transformer implements DefaultParams
     StageSchemas.checkColumns(STAGE, schema, in, out);
     List<Column> columns = new ArrayList<>();
     for (int i = 0; i < in.length; i++) {
-      columns.add(indicator(in[i], schema.apply(in[i]).dataType()).as(out[i]));
+      columns.add(indicator(col(in[i])).as(out[i]));
     }
     return columns;
   }
 
-  static Column indicator(String input, DataType type) {
-    Column c = col(input);
-    Column missing = c.isNull();
-    if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.FloatType)) {
-      missing = missing.or(isnan(c));
-    }
+  /** 1.0 when {@code value} is null or NaN as a double, else 0.0; valid for any scalar type. */
+  static Column indicator(Column value) {
+    Column missing = value.isNull().or(isnan(value.cast(DataTypes.DoubleType)));
     return when(missing, lit(1.0)).otherwise(lit(0.0));
+  }
+
+  @Override
+  public Map<String, Column> compileSql(Map<String, Column> inputs) {
+    String[] in = getInputCols();
+    String[] out = getOutputCols();
+    Map<String, Column> compiled = new LinkedHashMap<>();
+    for (int i = 0; i < in.length; i++) {
+      compiled.put(out[i], indicator(input(inputs, in[i])));
+    }
+    return compiled;
+  }
+
+  /** An indicator is reported under the column it describes. */
+  @Override
+  public Optional<String> reasonOrigin(String outputColumn) {
+    String[] in = getInputCols();
+    String[] out = getOutputCols();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i].equals(outputColumn)) {
+        return Optional.of(in[i]);
+      }
+    }
+    return Optional.empty();
+  }
+
+  static Column input(Map<String, Column> inputs, String name) {
+    Column c = inputs.get(name);
+    if (c == null) {
+      throw new UnsupportedOperationException("input column " + name
+          + " is not among the scalar columns given to compileSql: " + inputs.keySet());
+    }
+    return c;
   }
 
   @Override

@@ -6,11 +6,13 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.leadscore.features.FeatureNames;
+import io.leadscore.transforms.ml.SqlCompilable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -35,7 +37,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code DefaultParamsWritable} as JSON metadata.
  */
 public final class RareLevelGrouperModel extends Model<RareLevelGrouperModel>
-    implements DefaultParamsWritable {
+    implements DefaultParamsWritable, SqlCompilable {
   private static final long serialVersionUID = 1L;
   private static final String STAGE = "RareLevelGrouperModel";
 
@@ -166,13 +168,41 @@ public final class RareLevelGrouperModel extends Model<RareLevelGrouperModel>
     }
     List<Column> columns = new ArrayList<>();
     for (int i = 0; i < in.length; i++) {
-      Column v = col(in[i]).cast(DataTypes.StringType);
-      Column grouped = when(v.isNull().or(trim(v).equalTo("")), lit(getMissingToken()))
-          .when(v.isin((Object[]) kept[i]), v)
-          .otherwise(lit(getOtherToken()));
-      columns.add(grouped.as(out[i]));
+      columns.add(grouped(col(in[i]), kept[i]).as(out[i]));
     }
     return columns;
+  }
+
+  private Column grouped(Column value, String[] kept) {
+    Column v = value.cast(DataTypes.StringType);
+    return when(v.isNull().or(trim(v).equalTo("")), lit(getMissingToken()))
+        .when(v.isin((Object[]) kept), v)
+        .otherwise(lit(getOtherToken()));
+  }
+
+  @Override
+  public Map<String, Column> compileSql(Map<String, Column> inputs) {
+    String[] in = getInputCols();
+    String[] out = getOutputCols();
+    String[][] kept = getLevels();
+    Map<String, Column> compiled = new LinkedHashMap<>();
+    for (int i = 0; i < in.length; i++) {
+      compiled.put(out[i], grouped(MissingIndicator.input(inputs, in[i]), kept[i]));
+    }
+    return compiled;
+  }
+
+  /** A grouped column is a cleaned copy of its input: reasons name the input. */
+  @Override
+  public Optional<String> reasonOrigin(String outputColumn) {
+    String[] in = getInputCols();
+    String[] out = getOutputCols();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i].equals(outputColumn)) {
+        return Optional.of(in[i]);
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

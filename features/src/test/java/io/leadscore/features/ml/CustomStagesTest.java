@@ -105,6 +105,33 @@ class CustomStagesTest extends SparkTestSupport {
     assertThat(MissingIndicator.read().load(path).uid()).isEqualTo("mi-uid");
   }
 
+  // ------------------------------------------------------------------ BooleanToNumber
+
+  @Test
+  void booleanToNumberMapsBooleansAndYesNoText() {
+    Dataset<Row> data = scoring().withColumn("yn", org.apache.spark.sql.functions.expr(
+        "CASE WHEN code = 1 THEN ' Yes' WHEN code = 3 THEN 'no' WHEN code = 99 THEN 'maybe' END"));
+    List<Row> rows = new BooleanToNumber().setInputCols("flag", "yn", "code").transform(data)
+        .select("flag__num", "yn__num", "code__num").collectAsList();
+    assertThat(rows).containsExactly(
+        RowFactory.create(1.0, 1.0, 1.0),
+        RowFactory.create(null, 0.0, null),
+        RowFactory.create(0.0, null, null),
+        RowFactory.create(null, null, null));
+  }
+
+  @Test
+  void booleanToNumberSaveLoadRoundTrip() throws Exception {
+    BooleanToNumber stage = new BooleanToNumber("b2n-uid").setInputCols("flag");
+    String path = tmp.resolve("b2n").toString();
+    stage.write().overwrite().save(path);
+    BooleanToNumber loaded = BooleanToNumber.load(path);
+    assertThat(loaded.uid()).isEqualTo("b2n-uid");
+    assertThat(loaded.getOutputCols()).containsExactly("flag__num");
+    assertSameParams(stage, loaded);
+    assertSameData(stage.transform(scoring()), loaded.transform(scoring()));
+  }
+
   // ------------------------------------------------------------------ RareLevelGrouper
 
   @Test
@@ -203,6 +230,49 @@ class CustomStagesTest extends SparkTestSupport {
     RareLevelGrouperModel modelCopy = model.copy(ParamMap.empty());
     assertThat(modelCopy.levelsByColumn()).isEqualTo(model.levelsByColumn());
     assertThat(modelCopy.parent()).isSameAs(estimator);
+  }
+
+  @Test
+  void compiledSqlEqualsTransformAndReasonsNameTheInput() {
+    Dataset<Row> data = scoring().union(training())
+        .withColumn("text", org.apache.spark.sql.functions.expr(
+            "CASE WHEN code = 2 THEN 'NaN' WHEN code = 1 THEN 'x' END"))
+        .withColumn("day", org.apache.spark.sql.functions.expr(
+            "CASE WHEN code = 1 THEN DATE'2025-01-01' END"));
+    RareLevelGrouperModel grouper = new RareLevelGrouper().setInputCols("city", "code", "flag")
+        .setMinCount(3).fit(training());
+    MissingIndicator indicator = new MissingIndicator()
+        .setInputCols("city", "code", "amount", "flag", "text", "day");
+    BooleanToNumber booleans = new BooleanToNumber().setInputCols("city", "flag", "text");
+    for (org.apache.spark.ml.Transformer stage : List.of(grouper, indicator, booleans)) {
+      Map<String, org.apache.spark.sql.Column> inputs = new java.util.LinkedHashMap<>();
+      for (String c : data.columns()) {
+        // the scorer hands expressions, not column references: an alias over an expression
+        inputs.put(c, org.apache.spark.sql.functions.coalesce(
+            org.apache.spark.sql.functions.col(c)));
+      }
+      Map<String, org.apache.spark.sql.Column> compiled =
+          ((io.leadscore.transforms.ml.SqlCompilable) stage).compileSql(inputs);
+      List<org.apache.spark.sql.Column> select = new ArrayList<>();
+      select.add(org.apache.spark.sql.functions.col("*"));
+      compiled.forEach((name, expr) -> select.add(expr.as(name)));
+      Dataset<Row> viaSql = data.select(select.toArray(new org.apache.spark.sql.Column[0]));
+      Dataset<Row> viaTransform = stage.transform(data);
+      assertThat(viaSql.columns()).containsExactly(viaTransform.columns());
+      for (String name : compiled.keySet()) {
+        assertThat(viaSql.schema().apply(name).dataType())
+            .isEqualTo(viaTransform.schema().apply(name).dataType());
+      }
+      assertSameData(viaTransform, viaSql);
+      assertThat(((io.leadscore.transforms.ml.SqlCompilable) stage)
+          .reasonOrigin(compiled.keySet().iterator().next())).contains("city");
+    }
+    // text "NaN" counts as missing, a date never does unless null
+    List<Row> flags = indicator.transform(data).where("code = 2")
+        .select("text__missing", "day__missing").distinct().collectAsList();
+    assertThat(flags).containsExactly(RowFactory.create(1.0, 1.0));
+    assertThat(indicator.transform(data).where("code = 1").select("day__missing").distinct()
+        .collectAsList()).containsExactly(RowFactory.create(0.0));
   }
 
   /** Every param of {@code a} is set or defaulted the same way in {@code b}. */
