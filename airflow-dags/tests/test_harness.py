@@ -40,9 +40,10 @@ metrics:
 def _harness_dag(tmp_path, jar, services, doctor_asset):
     good = _config(tmp_path / "good.yaml", tmp_path / "lakehouse", services["mlflow"],
                    services["pushgateway"])
-    # Nothing listens on this port: doctor reports MLflow down and exits 1.
+    # Nothing listens on these ports: doctor reports MLflow and the Pushgateway down and exits
+    # 1 (its failure metrics go nowhere, so the shared Pushgateway shows no failed run).
     dead_mlflow = _config(tmp_path / "dead.yaml", tmp_path / "lakehouse-dead",
-                          f"http://127.0.0.1:{free_port()}", services["pushgateway"])
+                          f"http://127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}")
     bad_key = _config(tmp_path / "bad.yaml", tmp_path / "lakehouse-bad", services["mlflow"],
                       services["pushgateway"], extra="no_such_section: 1\n")
     common = dict(job="doctor", with_source=False, application=str(jar), driver_memory="1g",
