@@ -77,6 +77,8 @@ def airflow_db(spark_submit_venv):
         # Only a name on PATH is allowed here; spark_env puts the venv's spark-submit first.
         "extra": {"spark-binary": "spark-submit", "deploy-mode": "client"},
     }))
+    # Read by the DAGs' templates at run time (checked by the harness test).
+    _airflow("variables", "set", "leadscore_driver_memory", "1g")
     yield _home
     shutil.rmtree(_home, ignore_errors=True)
 

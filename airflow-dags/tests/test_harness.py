@@ -3,7 +3,9 @@ SparkSubmitOperator (LeadscoreJobOperator) and the real spark-submit, against th
 and Pushgateway. The `doctor` job stands in for the pipeline's jobs until they exist.
 
 One DAG run covers the three ways a job can end:
-- exit 0: the task succeeds, returns "ok", and its outlet Asset gets an event;
+- exit 0: the task succeeds, returns "ok", and its outlet Asset gets an event; its jar and
+  driver memory are the DAGs' templated defaults, rendered at run time (Variable
+  leadscore_driver_memory, set by the fixture);
 - a non-zero exit declared as an outcome (here doctor's exit 1 with MLflow unreachable, the
   same path as the drift job's exit 3): the task succeeds with that outcome, a ShortCircuit
   lets the downstream TriggerDagRunOperator start lead_scoring_retrain (as in
@@ -37,6 +39,10 @@ metrics:
     return str(path)
 
 
+def good_config(tmp_path):
+    return str(tmp_path / "good.yaml")
+
+
 def _harness_dag(tmp_path, jar, services, doctor_asset):
     good = _config(tmp_path / "good.yaml", tmp_path / "lakehouse", services["mlflow"],
                    services["pushgateway"])
@@ -50,7 +56,9 @@ def _harness_dag(tmp_path, jar, services, doctor_asset):
                   retries=2, retry_delay=timedelta(seconds=1))
     with DAG(dag_id="leadscore_harness", schedule=None,
              start_date=datetime(2026, 1, 1, tzinfo=timezone.utc), catchup=False) as dag:
-        LeadscoreJobOperator(task_id="doctor_ok", config=good, outlets=[doctor_asset], **common)
+        # The jar and the driver memory come from the DAGs' templated defaults (a Variable).
+        LeadscoreJobOperator(task_id="doctor_ok", config=good, outlets=[doctor_asset], job="doctor",
+                             with_source=False, retries=2)
         unhealthy = LeadscoreJobOperator(task_id="doctor_unhealthy", config=dead_mlflow,
                                          outcomes={1: "unhealthy"}, **common)
         acted = ShortCircuitOperator(
@@ -68,6 +76,7 @@ def test_dag_test_runs_the_jar_through_spark_submit(airflow_db, spark_env, jar, 
                                                     tmp_path):
     from airflow.models import DagRun, TaskInstance
     from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.models.renderedtifields import RenderedTaskInstanceFields
     from airflow.utils.session import create_session
 
     doctor_asset = Asset(name="leadscore.harness.job_runs",
@@ -92,6 +101,11 @@ def test_dag_test_runs_the_jar_through_spark_submit(airflow_db, spark_env, jar, 
         assert tis["doctor_config_error"].try_number == 1
         assert tis["doctor_ok"].xcom_pull(task_ids="doctor_ok") == "ok"
         assert tis["doctor_ok"].xcom_pull(task_ids="doctor_unhealthy") == "unhealthy"
+
+        rendered = RenderedTaskInstanceFields.get_templated_fields(tis["doctor_ok"], session=session)
+        assert rendered["application"] == str(jar)
+        assert rendered["_driver_memory"] == "1g"          # Variable leadscore_driver_memory
+        assert rendered["application_args"] == ["doctor", "--config", good_config(tmp_path)]
 
         events = session.query(AssetEvent).join(AssetModel, AssetEvent.asset_id == AssetModel.id).filter(
             AssetModel.name == doctor_asset.name).all()
