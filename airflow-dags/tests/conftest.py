@@ -14,6 +14,7 @@ folder and the DAGs folder at airflow-dags/. Fixtures:
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import os
@@ -29,6 +30,7 @@ DAGS = Path(__file__).resolve().parents[1]
 ROOT = DAGS.parent
 
 _home = Path(tempfile.mkdtemp(prefix="leadscore-airflow-"))
+atexit.register(shutil.rmtree, _home, True)
 os.environ["AIRFLOW_HOME"] = str(_home)
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
@@ -79,8 +81,7 @@ def airflow_db(spark_submit_venv):
     }))
     # Read by the DAGs' templates at run time (checked by the harness test).
     _airflow("variables", "set", "leadscore_driver_memory", "1g")
-    yield _home
-    shutil.rmtree(_home, ignore_errors=True)
+    return _home
 
 
 @pytest.fixture(scope="session")
