@@ -197,7 +197,7 @@ def test_dashboard_shows_what_the_issue_asks_for():
             "leadscore_quarantine_rate", "leadscore_tier_share", "leadscore_score_psi",
             "leadscore_feature_psi", "leadscore_model_test_auc"} <= used
     assert any('kind="scored"' in expr for expr in exprs), "rows scored"
-    assert any('kind="rejected"' in expr for expr in exprs), "rejected rate"
+    assert any('kind=~"rejected|quarantined"' in expr for expr in exprs), "rejected rate"
 
 
 def test_dashboard_uses_only_agreed_metric_names():
