@@ -102,8 +102,9 @@ final class HttpTransport {
   void put(String path, Supplier<InputStream> body, long length, Duration timeout) {
     HttpRequest.Builder b = request(path, timeout)
         .header("Content-Type", "application/octet-stream")
-        .PUT(HttpRequest.BodyPublishers.fromPublisher(
-            HttpRequest.BodyPublishers.ofInputStream(body), length));
+        .PUT(length == 0 ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(body), length));
     send("PUT", path, b, HttpResponse.BodyHandlers.discarding());
   }
 
