@@ -168,6 +168,24 @@ class GateAgainstServerTest extends SparkTestSupport {
   }
 
   @Test
+  void aChampionWhoseInputsAreGoneIsReportedUnscorable() {
+    String name = server.uniqueName("unscorable");
+    Dataset<Row> test = TinyLeads.generate(spark(), 300, 97);
+    ChampionChallengerGate gate =
+        new ChampionChallengerGate(GatePolicy.of(List.of(), "roc_auc", 0.0));
+    trainAndPublish(name, gate, test, 7, "engagement", "noise");
+
+    Optional<Champion> champion = gate.currentChampion(server.tracking().registry(), name,
+        tmp.resolve("cache").toUri().toString(), test.drop("noise"), "label", "probability",
+        OPTIONS);
+
+    assertThat(champion).get().satisfies(c -> {
+      assertThat(c.metricsOnSameRows()).isEmpty();
+      assertThat(c.unscorableReason()).contains("noise");
+    });
+  }
+
+  @Test
   void anUnreachableServerStopsPublicationBeforeAnythingIsCreated() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
