@@ -46,13 +46,14 @@ class GateAgainstServerTest extends SparkTestSupport {
 
   @BeforeAll
   static void connect() {
-    server = new MlflowTestServer();
-    server.tracking().checkReachable();
+    server = MlflowTestServer.reachable();
   }
 
   @AfterAll
   static void cleanUp() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   /** What the train job does after fitting: evaluate, log, gate, publish. */

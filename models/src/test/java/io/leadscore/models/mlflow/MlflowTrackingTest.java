@@ -27,13 +27,14 @@ class MlflowTrackingTest {
 
   @BeforeAll
   static void connect() {
-    server = new MlflowTestServer();
-    server.tracking().checkReachable();
+    server = MlflowTestServer.reachable();
   }
 
   @AfterAll
   static void cleanUp() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   @Test

@@ -37,13 +37,14 @@ class SparkModelRoundTripTest extends SparkTestSupport {
 
   @BeforeAll
   static void connect() {
-    server = new MlflowTestServer();
-    server.tracking().checkReachable();
+    server = MlflowTestServer.reachable();
   }
 
   @AfterAll
   static void cleanUp() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   private static Dataset<Row> probabilities(PipelineModel model, Dataset<Row> rows) {
@@ -88,7 +89,7 @@ class SparkModelRoundTripTest extends SparkTestSupport {
           .contains("    model_data: sparkml\n")
           .contains("    pyspark_version: '" + spark().version() + "'\n")
           .contains("mlflow_version: '" + env.mlflowVersion() + "'\n")
-          .contains("run_id: " + runId + "\n");
+          .containsPattern("\nrun_id: '?" + runId + "'?\n"); // quoted if it starts with a digit
       assertThat(new String(run.readArtifact("model/requirements.txt"), StandardCharsets.UTF_8))
           .isEqualTo("mlflow==" + env.mlflowVersion() + "\nnumpy\npyspark=="
               + spark().version() + "\n");
@@ -192,8 +193,13 @@ class SparkModelRoundTripTest extends SparkTestSupport {
     String venv = System.getenv().getOrDefault("LEADSCORE_VENV",
         root.resolve(".leadscore/venv").toString());
     Path python = Path.of(venv, "bin", "python");
-    assertThat(python).as("the project's virtualenv (bin/stack install, or set LEADSCORE_VENV)")
-        .isExecutable();
+    if (!Files.isExecutable(python)) {
+      String why = python + " is missing: run bin/stack install, or set LEADSCORE_VENV";
+      if (MlflowTestServer.servicesRequired()) {
+        throw new IllegalStateException(why);
+      }
+      org.junit.jupiter.api.Assumptions.abort(why);
+    }
     ProcessBuilder pb = new ProcessBuilder(python.toString(), "-m", "pytest", "-q",
         "-p", "no:cacheprovider", "tests/python/test_mlflow_model.py")
         .directory(root.toFile()).redirectErrorStream(true);

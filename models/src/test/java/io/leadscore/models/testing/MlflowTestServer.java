@@ -2,14 +2,18 @@ package io.leadscore.models.testing;
 
 import io.leadscore.models.mlflow.MlflowCredentials;
 import io.leadscore.models.mlflow.MlflowTracking;
+import io.leadscore.models.mlflow.TrackingUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real MLflow server the tests run against ({@code LEADSCORE_TEST_MLFLOW_URI}, default the
  * local stack's), unique names per test so reruns never collide, and clean-up of what the
- * tests registered (registered models deleted, experiments moved to MLflow's trash).
+ * tests registered (registered models deleted, experiments moved to MLflow's trash). Under
+ * bin/test ({@code LEADSCORE_REQUIRE_SERVICES=1}) an unreachable server fails the tests;
+ * elsewhere they are skipped with a message.
  */
 public final class MlflowTestServer implements AutoCloseable {
 
@@ -21,6 +25,26 @@ public final class MlflowTestServer implements AutoCloseable {
 
   public MlflowTestServer() {
     this.tracking = MlflowTracking.connect(uri(), MlflowCredentials.fromEnvironment());
+  }
+
+  /** Connects and checks the server answers; skips (or fails under bin/test) if it does not. */
+  public static MlflowTestServer reachable() {
+    MlflowTestServer server = new MlflowTestServer();
+    try {
+      server.tracking().checkReachable();
+    } catch (TrackingUnavailableException e) {
+      server.tracking().close();
+      if (servicesRequired()) {
+        throw e;
+      }
+      Assumptions.abort(e.getMessage());
+    }
+    return server;
+  }
+
+  /** bin/test sets LEADSCORE_REQUIRE_SERVICES=1: missing services are failures, not skips. */
+  public static boolean servicesRequired() {
+    return "1".equals(System.getenv("LEADSCORE_REQUIRE_SERVICES"));
   }
 
   public static String uri() {
