@@ -119,6 +119,10 @@ public final class CompiledScorer {
       }
       Sym.Vec features = pc.vector(ModelCompiler.featuresCol(last), last);
       Layers layers = pc.layers();
+      if (options.treeForm() == ModelCompiler.TreeForm.SINGLE_PROJECTION) {
+        layers.nextLayer();
+        layers.stopMaterializing();
+      }
       double[] means = null;
       ModelCompiler.Compiled c;
       if (last instanceof LogisticRegressionModel lr) {
@@ -200,6 +204,9 @@ public final class CompiledScorer {
         out.add(lit(null).cast(Reasons.TYPE).as(options.reasonsUpColumn()));
         out.add(lit(null).cast(Reasons.TYPE).as(options.reasonsDownColumn()));
       }
+      if (options.contributionsColumn() != null) {
+        out.add(lit(null).cast(Reasons.TYPE).as(options.contributionsColumn()));
+      }
       return model.transform(input).select(out.toArray(Column[]::new));
     }
     Dataset<Row> rows = rowFilter == null ? input : input.filter(rowFilter);
@@ -207,6 +214,10 @@ public final class CompiledScorer {
     if (options.reasons()) {
       out.add(topReasons[0].as(options.reasonsUpColumn()));
       out.add(topReasons[1].as(options.reasonsDownColumn()));
+    }
+    if (options.contributionsColumn() != null) {
+      out.add(Reasons.all(compiled.features(), compiled.contributions())
+          .as(options.contributionsColumn()));
     }
     return layers.addHiddenColumns(rows).select(out.toArray(Column[]::new));
   }
@@ -223,8 +234,11 @@ public final class CompiledScorer {
             + f.dataType().simpleString());
       }
     }
-    Set<String> outputs = Set.of(options.scoreColumn(), options.reasonsUpColumn(),
-        options.reasonsDownColumn());
+    Set<String> outputs = new java.util.HashSet<>(List.of(options.scoreColumn(),
+        options.reasonsUpColumn(), options.reasonsDownColumn()));
+    if (options.contributionsColumn() != null) {
+      outputs.add(options.contributionsColumn());
+    }
     for (String name : schema.fieldNames()) {
       if (outputs.contains(name)) {
         problems.add(name + " already exists (an output column of the scorer)");

@@ -35,6 +35,7 @@ final class Layers {
   private final List<String> hiddenNames = new ArrayList<>();
   private final Dataset<Row> emptyInput;
   private List<Column> current = new ArrayList<>();
+  private boolean materializing = true;
 
   Layers(SparkSession spark, StructType inputSchema) {
     this.emptyInput = spark.createDataFrame(new ArrayList<Row>(), inputSchema);
@@ -54,7 +55,7 @@ final class Layers {
    */
   Column materialize(String hint, Column expr) {
     Expression e = expr.expr();
-    if (e instanceof UnresolvedAttribute || e instanceof Attribute || e instanceof Literal) {
+    if (!materializing || e instanceof UnresolvedAttribute || e instanceof Attribute || e instanceof Literal) {
       return expr;
     }
     String name = PREFIX + hiddenNames.size() + "_" + hint.replaceAll("[^A-Za-z0-9_]", "_");
@@ -62,6 +63,15 @@ final class Layers {
     inlineDefs.put(name, inline(expr).expr());
     hiddenNames.add(name);
     return functions.col(name);
+  }
+
+  /**
+   * Turns materializing off: later expressions stay inline in the final projection, where
+   * subexpression elimination computes each repeated one once (in its own generated method
+   * once the code is large).
+   */
+  void stopMaterializing() {
+    materializing = false;
   }
 
   /** {@code c} with every hidden column replaced by its definition over the input columns. */

@@ -55,7 +55,12 @@ final class ModelCompiler {
      */
     SHARED_LEAF_IDS,
     /** Each tree's leaf index is a hidden column of its own layer. */
-    MATERIALIZED_LEAF_IDS
+    MATERIALIZED_LEAF_IDS,
+    /**
+     * Nothing of the model is a hidden column: score, contributions and reasons are one
+     * projection, and subexpression elimination shares the leaf indices and contributions.
+     */
+    SINGLE_PROJECTION
   }
 
   /** The compiled model. {@code features} and {@code contributions} are parallel lists. */
@@ -156,8 +161,8 @@ final class ModelCompiler {
       }
     }
     Column idx = ref.expr();
-    Column looked = when(idx.geq(0).and(idx.leq(maxCategory)), arrayLiteral(delta).getItem(idx))
-        .otherwise(0.0);
+    Column looked = when(idx.geq(0).and(idx.leq(maxCategory)),
+        functions.get(arrayLiteral(delta), idx)).otherwise(0.0);
     Column term = allOffZero ? looked : looked.plus(constant);
     return ref.nullable() ? when(idx.isNull(), Double.NaN).otherwise(term) : term;
   }
@@ -185,7 +190,7 @@ final class ModelCompiler {
       for (int l = 0; l < weighted.length; l++) {
         weighted[l] = compiled.get(i).leafValues()[l] * weights[i];
       }
-      margin = plus(margin, arrayLiteral(weighted).getItem(leafIds.get(i)));
+      margin = plus(margin, functions.get(arrayLiteral(weighted), leafIds.get(i)));
     }
     Column logOdds = layers.materialize("logodds", margin.multiply(2.0));
     Contributions c = contributions(compiled, leafIds, layers);
@@ -221,8 +226,8 @@ final class ModelCompiler {
       for (int l = 0; l < share1.length; l++) {
         share0[l] = classShare(t.leaves().get(l), 0);
       }
-      votes0 = plus(votes0, arrayLiteral(share0).getItem(leafIds.get(i)));
-      votes1 = plus(votes1, arrayLiteral(share1).getItem(leafIds.get(i)));
+      votes0 = plus(votes0, functions.get(arrayLiteral(share0), leafIds.get(i)));
+      votes1 = plus(votes1, functions.get(arrayLiteral(share1), leafIds.get(i)));
     }
     Column probability = layers.materialize("probability", votes1.divide(votes0.plus(votes1)));
     Contributions c = contributions(compiled, leafIds, layers);
@@ -237,7 +242,7 @@ final class ModelCompiler {
     TreeExpr t = TreeExpr.build(m.rootNode(), features.slots(), ModelCompiler::positiveShare, 1.0);
     List<Column> leafIds = leafIds(List.of(t), layers, form);
     Column probability = layers.materialize("probability",
-        arrayLiteral(t.leafValues()).getItem(leafIds.get(0)));
+        functions.get(arrayLiteral(t.leafValues()), leafIds.get(0)));
     Contributions c = contributions(List.of(t), leafIds, layers);
     return new Compiled(probability, probability, t.rootValue(), "probability", c.names,
         c.columns, "decision tree of depth " + m.depth() + " over " + features.slots().size()
@@ -252,7 +257,7 @@ final class ModelCompiler {
     Map<String, Column> sums = new LinkedHashMap<>();
     for (int i = 0; i < trees.size(); i++) {
       for (Map.Entry<String, double[]> e : trees.get(i).contributions().entrySet()) {
-        Column term = arrayLiteral(e.getValue()).getItem(leafIds.get(i));
+        Column term = functions.get(arrayLiteral(e.getValue()), leafIds.get(i));
         sums.merge(e.getKey(), term, Column::plus);
       }
     }
@@ -367,42 +372,60 @@ final class ModelCompiler {
   /** Spark's Split.shouldGoLeft on a symbolic slot. */
   static Decision decide(Sym.Slot slot, Split split) {
     if (slot instanceof Sym.IndicatorSlot s) {
-      // The slot is one of two constants (NaN when the index is null, which goes right:
-      // NaN <= t is false and NaN is in no category set).
+      // The slot holds one of two constants, or NaN when its index is null.
       boolean onLeft = goesLeft(split, s.on());
       boolean offLeft = goesLeft(split, s.off());
+      boolean nanLeft = goesLeft(split, Double.NaN);
       Column idx = s.index().expr();
-      if (onLeft && offLeft) {
-        return s.index().nullable() ? new Decision(Kind.TEST, idx.isNotNull())
-            : new Decision(Kind.LEFT, null);
-      } else if (onLeft) {
-        return new Decision(Kind.TEST, idx.equalTo(s.category()));
-      } else if (offLeft) {
-        return new Decision(Kind.TEST, idx.notEqual(s.category()));
+      Decision notNull = onLeft == offLeft ? new Decision(onLeft ? Kind.LEFT : Kind.RIGHT, null)
+          : new Decision(Kind.TEST, onLeft ? idx.equalTo(s.category())
+              : idx.notEqual(s.category()));
+      if (!s.index().nullable() || (notNull.kind != Kind.TEST && onLeft == nanLeft)) {
+        return notNull;
       }
-      return new Decision(Kind.RIGHT, null);
+      Column whenNotNull = notNull.kind == Kind.TEST ? notNull.condition
+          : lit(notNull.kind == Kind.LEFT);
+      return new Decision(Kind.TEST, when(idx.isNull(), nanLeft).otherwise(whenNotNull));
     }
     Column v = slot.value();
     if (split instanceof ContinuousSplit c) {
       // NaN <= t is false in SQL as in Java, so NaN goes right in both.
       return new Decision(Kind.TEST, v.leq(c.threshold()));
     }
-    double[] left = ((CategoricalSplit) split).leftCategories();
-    if (left.length == 0) {
-      return new Decision(Kind.RIGHT, null);
-    }
-    Object[] cats = new Object[left.length];
-    for (int i = 0; i < left.length; i++) {
-      cats[i] = left[i];
-    }
-    return new Decision(Kind.TEST, v.isin(cats));
+    CategoricalSplit c = (CategoricalSplit) split;
+    // As CategoricalSplit does: it keeps the smaller side's categories and tests membership
+    // in them, so a value in neither side (NaN, an index past numCategories) goes to the
+    // other side.
+    return storesLeft(c) ? new Decision(Kind.TEST, in(v, c.leftCategories()))
+        : new Decision(Kind.TEST, functions.not(in(v, c.rightCategories())));
   }
 
+  private static boolean storesLeft(CategoricalSplit c) {
+    return c.leftCategories().length <= c.numCategories() / 2;
+  }
+
+  private static Column in(Column v, double[] categories) {
+    if (categories.length == 0) {
+      return lit(false);
+    }
+    Object[] values = new Object[categories.length];
+    for (int i = 0; i < categories.length; i++) {
+      values[i] = categories[i];
+    }
+    return v.isin(values);
+  }
+
+  /** Spark's shouldGoLeft for a known value. */
   static boolean goesLeft(Split split, double x) {
     if (split instanceof ContinuousSplit c) {
       return x <= c.threshold();
     }
-    for (double cat : ((CategoricalSplit) split).leftCategories()) {
+    CategoricalSplit c = (CategoricalSplit) split;
+    return storesLeft(c) ? contains(c.leftCategories(), x) : !contains(c.rightCategories(), x);
+  }
+
+  private static boolean contains(double[] categories, double x) {
+    for (double cat : categories) {
       if (cat == x) {
         return true;
       }

@@ -23,10 +23,11 @@ public final class ScorerOptions {
   private final int topReasons;
   private final boolean reasons;
   private final ModelCompiler.TreeForm treeForm;
+  private final String contributionsColumn;
 
   private ScorerOptions(Dataset<Row> reference, double[] slotMeans, String scoreColumn,
       String reasonsUpColumn, String reasonsDownColumn, int topReasons, boolean reasons,
-      ModelCompiler.TreeForm treeForm) {
+      ModelCompiler.TreeForm treeForm, String contributionsColumn) {
     this.reference = reference;
     this.slotMeans = slotMeans;
     this.scoreColumn = scoreColumn;
@@ -35,35 +36,37 @@ public final class ScorerOptions {
     this.topReasons = topReasons;
     this.reasons = reasons;
     this.treeForm = treeForm;
+    this.contributionsColumn = contributionsColumn;
   }
 
   /** Output columns {@value CompiledScorer#SCORE}, {@value CompiledScorer#REASONS_UP},
    * {@value CompiledScorer#REASONS_DOWN}; three reasons each way; no reference. */
   public static ScorerOptions defaults() {
     return new ScorerOptions(null, null, CompiledScorer.SCORE, CompiledScorer.REASONS_UP,
-        CompiledScorer.REASONS_DOWN, 3, true, ModelCompiler.TreeForm.SHARED_LEAF_IDS);
+        CompiledScorer.REASONS_DOWN, 3, true, ModelCompiler.TreeForm.SHARED_LEAF_IDS, null);
   }
 
   /** Baseline for logistic-regression reasons: the mean of each model input over this data. */
   public ScorerOptions withReference(Dataset<Row> referenceData) {
     return new ScorerOptions(Objects.requireNonNull(referenceData, "referenceData"), null,
-        scoreColumn, reasonsUpColumn, reasonsDownColumn, topReasons, reasons, treeForm);
+        scoreColumn, reasonsUpColumn, reasonsDownColumn, topReasons, reasons, treeForm,
+        contributionsColumn);
   }
 
   /** Baseline for logistic-regression reasons: one mean per slot of the model's features. */
   public ScorerOptions withSlotMeans(double[] means) {
     return new ScorerOptions(null, Objects.requireNonNull(means, "means").clone(), scoreColumn,
-        reasonsUpColumn, reasonsDownColumn, topReasons, reasons, treeForm);
+        reasonsUpColumn, reasonsDownColumn, topReasons, reasons, treeForm, contributionsColumn);
   }
 
   public ScorerOptions withScoreColumn(String name) {
     return new ScorerOptions(reference, slotMeans, requireName(name), reasonsUpColumn,
-        reasonsDownColumn, topReasons, reasons, treeForm);
+        reasonsDownColumn, topReasons, reasons, treeForm, contributionsColumn);
   }
 
   public ScorerOptions withReasonColumns(String up, String down) {
-    return new ScorerOptions(reference, slotMeans, scoreColumn, requireName(up), requireName(down),
-        topReasons, reasons, treeForm);
+    return new ScorerOptions(reference, slotMeans, scoreColumn, requireName(up),
+        requireName(down), topReasons, reasons, treeForm, contributionsColumn);
   }
 
   /** How many factors to list each way (default 3). */
@@ -72,18 +75,27 @@ public final class ScorerOptions {
       throw new IllegalArgumentException("topReasons must be ≥ 1, cannot be: " + k);
     }
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, k, reasons, treeForm);
+        reasonsDownColumn, k, reasons, treeForm, contributionsColumn);
   }
 
   /** Scores only: {@link CompiledScorer#score} adds no reason columns. */
   public ScorerOptions withoutReasons() {
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, topReasons, false, treeForm);
+        reasonsDownColumn, topReasons, false, treeForm, contributionsColumn);
   }
 
   ScorerOptions withTreeForm(ModelCompiler.TreeForm form) {
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, topReasons, reasons, form);
+        reasonsDownColumn, topReasons, reasons, form, contributionsColumn);
+  }
+
+  /**
+   * {@link CompiledScorer#score} also adds every input column's contribution, as
+   * {@code array<struct<feature, contribution>>} in model order, under {@code name}.
+   */
+  public ScorerOptions withContributions(String name) {
+    return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
+        reasonsDownColumn, topReasons, reasons, treeForm, requireName(name));
   }
 
   private static String requireName(String name) {
@@ -120,6 +132,10 @@ public final class ScorerOptions {
 
   boolean reasons() {
     return reasons;
+  }
+
+  String contributionsColumn() {
+    return contributionsColumn;
   }
 
   ModelCompiler.TreeForm treeForm() {

@@ -94,6 +94,17 @@ final class ScoringTestData {
     return spark.createDataFrame(rows, SCHEMA);
   }
 
+  /**
+   * Training leads: categories and the imputed numbers may be missing, but the inputs some
+   * pipelines assemble raw are complete, as Spark refuses NaN features when fitting.
+   */
+  static Dataset<Row> training(SparkSession spark, int n, long seed) {
+    Column visits = functions.col(VISITS);
+    return leads(spark, n, seed, true)
+        .filter(functions.col(ENGAGED).isNotNull().and(functions.col(MINUTES).isNotNull())
+            .and(visits.isNotNull()).and(functions.not(functions.isnan(visits))));
+  }
+
   private static String pick(Random r, String value, double pNull, String nullValue,
       double pOther, String other) {
     double u = r.nextDouble();
