@@ -1,0 +1,345 @@
+package io.leadscore.models.scoring;
+
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.DecisionTreeClassificationModel;
+import org.apache.spark.ml.classification.GBTClassificationModel;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.classification.RandomForestClassificationModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores with a fitted {@link PipelineModel} as plain Spark SQL: every stage is turned into
+ * column expressions over the input rows, so that whole-stage code generation runs the whole
+ * pipeline and no vector is ever built. The score equals {@code transform}'s
+ * {@code probability[1]} (tests hold it to 1e-9).
+ *
+ * <pre>{@code
+ * CompiledScorer scorer = CompiledScorer.compile(model, features.schema(),
+ *     ScorerOptions.defaults().withReference(trainingSample));
+ * Dataset<Row> scored = scorer.score(features); // + score, reasons_up, reasons_down
+ * }</pre>
+ *
+ * <p>Compiled stages: StringIndexerModel, OneHotEncoderModel, ImputerModel, VectorAssembler,
+ * StandardScalerModel, Bucketizer, and stages implementing
+ * {@link io.leadscore.transforms.ml.SqlCompilable}; ending in a binary
+ * LogisticRegressionModel, GBTClassificationModel, RandomForestClassificationModel or
+ * DecisionTreeClassificationModel. Any other stage makes the scorer fall back to
+ * {@code PipelineModel.transform} for the whole pipeline (logged at WARN, see
+ * {@link #fallbackReason()}); reasons are then null.
+ *
+ * <p>Reasons: {@value #REASONS_UP} and {@value #REASONS_DOWN} are
+ * {@code array<struct<feature: string, contribution: double>>}, the top factors pushing the
+ * score up (largest first) and down (most negative first), named by input column (all one-hot
+ * slots of {@code lead_source} are {@code lead_source}). The method per model is documented on
+ * {@link ModelCompiler}: exact linear contributions for logistic regression, Saabas path
+ * attribution for trees; the unit is {@link #reasonUnit()}, and for every lead
+ * {@link #baseValue()} + the sum of {@link #contributions()} = {@link #rawScore()}.
+ */
+public final class CompiledScorer {
+
+  public static final String SCORE = "score";
+  public static final String REASONS_UP = "reasons_up";
+  public static final String REASONS_DOWN = "reasons_down";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CompiledScorer.class);
+
+  private final PipelineModel model;
+  private final StructType inputSchema;
+  private final ScorerOptions options;
+  private final String fallbackReason;
+  // Compiled form; null when falling back.
+  private final Layers layers;
+  private final Column rowFilter;
+  private final ModelCompiler.Compiled compiled;
+  private final Column[] topReasons;
+  private final double[] slotMeans;
+  private final List<String> compiledStages;
+
+  private CompiledScorer(PipelineModel model, StructType inputSchema, ScorerOptions options,
+      String fallbackReason, Layers layers, Column rowFilter, ModelCompiler.Compiled compiled,
+      Column[] topReasons, double[] slotMeans, List<String> compiledStages) {
+    this.model = model;
+    this.inputSchema = inputSchema;
+    this.options = options;
+    this.fallbackReason = fallbackReason;
+    this.layers = layers;
+    this.rowFilter = rowFilter;
+    this.compiled = compiled;
+    this.topReasons = topReasons;
+    this.slotMeans = slotMeans;
+    this.compiledStages = compiledStages;
+  }
+
+  /** {@link #compile(PipelineModel, StructType, ScorerOptions)} with default options. */
+  public static CompiledScorer compile(PipelineModel model, StructType inputSchema) {
+    return compile(model, inputSchema, ScorerOptions.defaults());
+  }
+
+  /**
+   * Compiles {@code model} for input rows of {@code inputSchema}, or prepares the
+   * {@code transform} fallback if a stage cannot be compiled.
+   *
+   * @throws IllegalArgumentException if the pipeline does not end in a probabilistic classifier
+   */
+  public static CompiledScorer compile(PipelineModel model, StructType inputSchema,
+      ScorerOptions options) {
+    List<Transformer> stages = PipelineCompiler.flatten(model);
+    if (stages.isEmpty() || !(stages.get(stages.size() - 1)
+        instanceof ProbabilisticClassificationModel<?, ?>)) {
+      throw new IllegalArgumentException("the pipeline must end in a probabilistic classifier, "
+          + "but its last stage is: " + (stages.isEmpty() ? "none"
+              : PipelineCompiler.describe(stages.get(stages.size() - 1))));
+    }
+    Transformer last = stages.get(stages.size() - 1);
+    try {
+      PipelineCompiler pc = new PipelineCompiler(SparkSession.active(), inputSchema);
+      for (Transformer stage : stages.subList(0, stages.size() - 1)) {
+        pc.compileFeatureStage(stage);
+      }
+      if (!ModelCompiler.supports(last)) {
+        throw new UnsupportedStageException(PipelineCompiler.describe(last)
+            + " has no SQL form in the scorer");
+      }
+      Sym.Vec features = pc.vector(ModelCompiler.featuresCol(last), last);
+      Layers layers = pc.layers();
+      if (options.treeForm() == ModelCompiler.TreeForm.SINGLE_PROJECTION) {
+        layers.nextLayer();
+        layers.stopMaterializing();
+      }
+      double[] means = null;
+      ModelCompiler.Compiled c;
+      if (last instanceof LogisticRegressionModel lr) {
+        means = slotMeans(options, features, pc);
+        c = ModelCompiler.logistic(lr, features, means, layers);
+      } else if (last instanceof GBTClassificationModel gbt) {
+        c = ModelCompiler.gbt(gbt, features, layers, options.treeForm());
+      } else if (last instanceof RandomForestClassificationModel rf) {
+        c = ModelCompiler.randomForest(rf, features, layers, options.treeForm());
+      } else {
+        c = ModelCompiler.decisionTree((DecisionTreeClassificationModel) last, features, layers,
+            options.treeForm());
+      }
+      Column[] top = options.reasons()
+          ? Reasons.top(c.features(), c.contributions(), options.topReasons(), layers) : null;
+      layers.nextLayer();
+      List<String> done = new ArrayList<>(pc.compiledStages());
+      done.add(PipelineCompiler.describe(last));
+      LOG.info("scorer: compiled {} stages into SQL expressions ({}); reasons in {}",
+          done.size(), c.description(), c.unit());
+      return new CompiledScorer(model, inputSchema, options, null, layers, pc.rowFilter(), c,
+          top, means, done);
+    } catch (UnsupportedStageException e) {
+      LOG.warn("scorer: falling back to PipelineModel.transform for the whole pipeline "
+          + "(slower, no reasons): {}", e.getMessage());
+      return new CompiledScorer(model, inputSchema, options, e.getMessage(), null, null, null,
+          null, null, List.of());
+    }
+  }
+
+  private static double[] slotMeans(ScorerOptions options, Sym.Vec features,
+      PipelineCompiler pc) {
+    int n = features.slots().size();
+    if (options.slotMeans() != null) {
+      if (options.slotMeans().length != n) {
+        throw new IllegalArgumentException("slotMeans must have one mean per model feature ("
+            + n + "), cannot be of length: " + options.slotMeans().length);
+      }
+      return options.slotMeans();
+    }
+    double[] means = new double[n];
+    Dataset<Row> reference = options.reference();
+    if (reference == null) {
+      return means;
+    }
+    Column filter = pc.rowFilter();
+    Dataset<Row> rows = pc.layers().addHiddenColumns(
+        filter == null ? reference : reference.filter(filter));
+    Column[] averages = new Column[n];
+    for (int j = 0; j < n; j++) {
+      Column v = features.slots().get(j).value();
+      averages[j] = functions.avg(functions.when(functions.isnan(v), null).otherwise(v));
+    }
+    Row row = rows.agg(averages[0], Arrays.copyOfRange(averages, 1, n)).head();
+    for (int j = 0; j < n; j++) {
+      means[j] = row.isNullAt(j) ? 0.0 : row.getDouble(j);
+    }
+    return means;
+  }
+
+  /**
+   * {@code input}'s columns plus the score and, unless turned off, the reasons. Rows a stage
+   * would skip ({@code handleInvalid = "skip"}) are dropped, as {@code transform} does.
+   */
+  public Dataset<Row> score(Dataset<Row> input) {
+    checkInput(input.schema());
+    List<Column> out = new ArrayList<>();
+    for (String name : input.columns()) {
+      out.add(PipelineCompiler.inputColumn(name));
+    }
+    if (fallbackReason != null) {
+      Transformer last = PipelineCompiler.flatten(model).get(PipelineCompiler.flatten(model)
+          .size() - 1);
+      String probabilityCol = ((ProbabilisticClassificationModel<?, ?>) last).getProbabilityCol();
+      out.add(org.apache.spark.ml.functions.vector_to_array(
+          PipelineCompiler.inputColumn(probabilityCol), "float64").getItem(1)
+          .as(options.scoreColumn()));
+      if (options.reasons()) {
+        out.add(lit(null).cast(Reasons.TYPE).as(options.reasonsUpColumn()));
+        out.add(lit(null).cast(Reasons.TYPE).as(options.reasonsDownColumn()));
+      }
+      if (options.contributionsColumn() != null) {
+        out.add(lit(null).cast(Reasons.TYPE).as(options.contributionsColumn()));
+      }
+      return model.transform(input).select(out.toArray(Column[]::new));
+    }
+    Dataset<Row> rows = rowFilter == null ? input : input.filter(rowFilter);
+    out.add(compiled.probability().as(options.scoreColumn()));
+    if (options.reasons()) {
+      out.add(topReasons[0].as(options.reasonsUpColumn()));
+      out.add(topReasons[1].as(options.reasonsDownColumn()));
+    }
+    if (options.contributionsColumn() != null) {
+      out.add(Reasons.all(compiled.features(), compiled.contributions())
+          .as(options.contributionsColumn()));
+    }
+    return layers.addHiddenColumns(rows).select(out.toArray(Column[]::new));
+  }
+
+  private void checkInput(StructType schema) {
+    List<String> problems = new ArrayList<>();
+    for (StructField f : inputSchema.fields()) {
+      Optional<StructField> actual = Arrays.stream(schema.fields())
+          .filter(g -> g.name().equals(f.name())).findFirst();
+      if (actual.isEmpty()) {
+        problems.add(f.name() + " is missing");
+      } else if (!actual.get().dataType().equals(f.dataType())) {
+        problems.add(f.name() + " is " + actual.get().dataType().simpleString() + ", compiled for "
+            + f.dataType().simpleString());
+      }
+    }
+    Set<String> outputs = new java.util.HashSet<>(List.of(options.scoreColumn(),
+        options.reasonsUpColumn(), options.reasonsDownColumn()));
+    if (options.contributionsColumn() != null) {
+      outputs.add(options.contributionsColumn());
+    }
+    for (String name : schema.fieldNames()) {
+      if (outputs.contains(name)) {
+        problems.add(name + " already exists (an output column of the scorer)");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("cannot score this dataset: " + String.join("; ",
+          problems));
+    }
+  }
+
+  /** Whether the pipeline runs as SQL expressions (false: {@code transform} fallback). */
+  public boolean isCompiled() {
+    return fallbackReason == null;
+  }
+
+  /** Why the scorer falls back to {@code transform}, if it does. */
+  public Optional<String> fallbackReason() {
+    return Optional.ofNullable(fallbackReason);
+  }
+
+  /** The stages compiled, in order (empty when falling back). */
+  public List<String> compiledStages() {
+    return compiledStages;
+  }
+
+  /**
+   * The positive-class probability as one stand-alone expression over the input columns
+   * (intermediate results inlined). Rows that {@link #rowFilter()} rejects are ones
+   * {@code transform} would drop. {@link #score} computes shared intermediates once and is the
+   * faster way to score a dataset.
+   */
+  public Column probability() {
+    return layers().inline(compiled.probability());
+  }
+
+  /** The value the contributions add up to: log-odds, or the probability for forests. */
+  public Column rawScore() {
+    return layers().inline(compiled.raw());
+  }
+
+  /** Every input column's contribution, {@code array<struct<feature, contribution>>}. */
+  public Column contributions() {
+    return layers().inline(Reasons.all(compiled.features(), compiled.contributions()));
+  }
+
+  /** The top factors pushing the score up, largest first (stand-alone expression). */
+  public Column reasonsUp() {
+    requireReasons();
+    return layers().inline(topReasons[0]);
+  }
+
+  /** The top factors pushing the score down, most negative first (stand-alone expression). */
+  public Column reasonsDown() {
+    requireReasons();
+    return layers().inline(topReasons[1]);
+  }
+
+  /** True for the rows the pipeline keeps (all rows unless a stage skips invalid ones). */
+  public Column rowFilter() {
+    layers();
+    return rowFilter == null ? lit(true) : rowFilter;
+  }
+
+  /** Contributions are measured from this value: {@code rawScore = base + sum(contributions)}. */
+  public double baseValue() {
+    layers();
+    return compiled.base();
+  }
+
+  /** "log-odds" (logistic regression, gradient-boosted trees) or "probability" (forests). */
+  public String reasonUnit() {
+    layers();
+    return compiled.unit();
+  }
+
+  /** The features reasons are reported under (input column names), in model order. */
+  public List<String> reasonFeatures() {
+    layers();
+    return compiled.features();
+  }
+
+  /**
+   * Logistic regression: the baseline input of each slot of the model's feature vector
+   * (reference means), to save and pass back with {@link ScorerOptions#withSlotMeans}.
+   */
+  public Optional<double[]> slotMeans() {
+    return Optional.ofNullable(slotMeans).map(double[]::clone);
+  }
+
+  private Layers layers() {
+    if (layers == null) {
+      throw new IllegalStateException("the scorer falls back to transform and has no SQL form: "
+          + fallbackReason);
+    }
+    return layers;
+  }
+
+  private void requireReasons() {
+    if (topReasons == null) {
+      throw new IllegalStateException("the scorer was compiled without reasons");
+    }
+  }
+}
