@@ -93,6 +93,20 @@ class LeakageDetectorTest extends SparkTestSupport {
   }
 
   @Test
+  void onSilverLikeXEducationRowsWithBooleansTheSameThreeAreFlagged() {
+    Dataset<Row> silver = XEducationData.readSilverLike(spark());
+    FeatureSpec spec = XEducationData.spec(silver).build();
+    assertThat(spec.booleanColumns()).contains("Do Not Email", "Magazine", "Search");
+    LeakageReport report = LeakageDetector.withDefaults().screen(silver, spec);
+    assertThat(report.flaggedAsLeak())
+        .containsExactlyInAnyOrder("Tags", "Lead Quality", "Lead Profile");
+    assertThat(report.screen("Magazine").orElseThrow().flags())
+        .containsExactly(FlagReason.CONSTANT);
+    assertThat(report.screen("Do Not Email").orElseThrow().kind()).isEqualTo("boolean");
+    assertThat(report.screen("Do Not Email").orElseThrow().decision()).isEqualTo(Decision.KEEP);
+  }
+
+  @Test
   void anAllowListedFeatureIsKeptWithItsReasonAndStillReported() {
     Dataset<Row> data = XEducationData.read(spark());
     FeatureSpec spec = XEducationData.spec(data).build();
