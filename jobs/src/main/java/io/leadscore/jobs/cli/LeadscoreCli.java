@@ -1,6 +1,9 @@
 package io.leadscore.jobs.cli;
 
 import io.leadscore.jobs.DoctorJob;
+import io.leadscore.jobs.FeaturesJob;
+import io.leadscore.jobs.IngestJob;
+import io.leadscore.jobs.ValidateJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "leadscore", mixinStandardHelpOptions = true, version = "leadscore 0.1.0",
     description = "Lead-scoring lakehouse jobs. Exit codes: 0 success, 1 job failure,"
         + " 2 usage or configuration error.",
-    subcommands = {DoctorJob.class, CommandLine.HelpCommand.class})
+    subcommands = {DoctorJob.class, IngestJob.class, ValidateJob.class, FeaturesJob.class,
+        CommandLine.HelpCommand.class})
 public final class LeadscoreCli implements Runnable {
 
   @CommandLine.Spec
@@ -21,8 +25,13 @@ public final class LeadscoreCli implements Runnable {
 
   public static CommandLine commandLine() {
     return new CommandLine(new LeadscoreCli())
-        .setExitCodeExceptionMapper(e -> e instanceof LeadscoreException le ? le.exitCode()
-            : LeadscoreException.EXIT_JOB_FAILED);
+        .setExitCodeExceptionMapper(e -> {
+          if (e instanceof LeadscoreException le) {
+            return le.exitCode();
+          }
+          return e instanceof CommandLine.ParameterException
+              ? LeadscoreException.EXIT_USAGE : LeadscoreException.EXIT_JOB_FAILED;
+        });
   }
 
   public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package io.leadscore.jobs.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -19,7 +20,9 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.lang.reflect.RecordComponent;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -66,6 +69,7 @@ public final class ConfigLoader {
     if (tree == null || !tree.isObject()) {
       throw new ConfigException(String.format("%s is empty or not a YAML mapping", file));
     }
+    rejectUnknownKeys(file, tree, LeadscoreConfig.class, "");
     substituteEnvironment(file, tree, "");
     LeadscoreConfig config;
     try {
@@ -183,6 +187,32 @@ public final class ConfigLoader {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /**
+   * Unknown keys first, all of them named with their path, before Jackson reports the first
+   * missing value (a misspelt key would otherwise read as "missing").
+   */
+  private static void rejectUnknownKeys(Path file, JsonNode node, Class<?> type, String path) {
+    if (!type.isRecord() || !node.isObject()) {
+      return;
+    }
+    Map<String, RecordComponent> known = new TreeMap<>();
+    for (RecordComponent c : type.getRecordComponents()) {
+      JsonProperty p = c.getAnnotation(JsonProperty.class);
+      known.put(p != null && !p.value().isEmpty() ? p.value() : c.getName(), c);
+    }
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      String key = path.isEmpty() ? name : path + "." + name;
+      RecordComponent component = known.get(name);
+      if (component == null) {
+        throw new ConfigException(String.format("%s: unknown key '%s' (known keys here: %s)",
+            file, key, String.join(", ", known.keySet())));
+      }
+      rejectUnknownKeys(file, node.get(name), component.getType(), key);
+    }
   }
 
   private static String keyPath(JsonMappingException e) {
