@@ -38,7 +38,53 @@ public final class XEducationData {
     return raw.select(cols.toArray(new Column[0]));
   }
 
-  /** Every column but the ids and the label, by Spark type: string → categorical, number → numeric. */
+  /**
+   * As silver will hold it under conf/contracts/xeducation.yaml: Yes/No columns as booleans,
+   * {@code unknown} also missing, runs of spaces collapsed.
+   */
+  public static Dataset<Row> readSilverLike(SparkSession spark) {
+    Dataset<Row> raw = read(spark);
+    List<String> yesNo = new ArrayList<>();
+    for (Row r : raw.select(yesNoProbe(raw)).collectAsList()) {
+      for (int i = 0; i < r.length(); i++) {
+        if (r.getBoolean(i)) {
+          yesNo.add(r.schema().fields()[i].name());
+        }
+      }
+    }
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : raw.schema().fields()) {
+      Column c = Columns.col(f.name());
+      if (yesNo.contains(f.name())) {
+        cols.add(when(c.equalTo("Yes"), lit(true)).when(c.equalTo("No"), lit(false))
+            .as(f.name()));
+      } else if (f.dataType() instanceof StringType) {
+        Column v = org.apache.spark.sql.functions.regexp_replace(c, "\\s+", " ");
+        cols.add(when(v.equalTo("unknown"), lit(null).cast("string")).otherwise(v).as(f.name()));
+      } else {
+        cols.add(c);
+      }
+    }
+    return raw.select(cols.toArray(new Column[0]));
+  }
+
+  /** Per string column: true when every value is Yes, No or null. */
+  private static Column[] yesNoProbe(Dataset<Row> raw) {
+    List<Column> probes = new ArrayList<>();
+    for (StructField f : raw.schema().fields()) {
+      if (f.dataType() instanceof StringType) {
+        Column c = Columns.col(f.name());
+        probes.add(org.apache.spark.sql.functions.bool_and(c.isNull().or(c.isin("Yes", "No")))
+            .as(f.name()));
+      }
+    }
+    return probes.toArray(new Column[0]);
+  }
+
+  /**
+   * Every column but the ids and the label, by Spark type: string → categorical, boolean →
+   * boolean, number → numeric.
+   */
   public static FeatureSpec.Builder spec(Dataset<Row> data) {
     FeatureSpec.Builder b = FeatureSpec.builder(ID, "as_of").label(LABEL);
     for (StructField f : data.schema().fields()) {
@@ -47,6 +93,8 @@ public final class XEducationData {
       }
       if (f.dataType() instanceof NumericType) {
         b.numeric(f.name());
+      } else if (f.dataType() instanceof org.apache.spark.sql.types.BooleanType) {
+        b.bool(f.name());
       } else {
         b.categorical(f.name());
       }

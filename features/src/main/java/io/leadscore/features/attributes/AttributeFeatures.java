@@ -1,11 +1,11 @@
 package io.leadscore.features.attributes;
 
 import static io.leadscore.features.Columns.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,13 +15,13 @@ import io.leadscore.features.ml.BooleanToNumber;
 import io.leadscore.features.ml.MissingIndicator;
 import io.leadscore.features.ml.RareLevelGrouper;
 import io.leadscore.features.ml.RareLevelGrouperModel;
+import io.leadscore.transforms.silver.PiiHashing;
+import io.leadscore.transforms.silver.SilverColumns;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
@@ -36,56 +36,26 @@ public final class AttributeFeatures {
 
   // ------------------------------------------------------------------ e-mail domain type
 
-  /** Domain types, the same words silver uses for {@code <email>_domain_type}. */
-  public static final String DOMAIN_FREE = "free";
-  public static final String DOMAIN_CORPORATE = "corporate";
-  public static final String DOMAIN_INVALID = "invalid";
-
-  /** Free-mail providers (exact domains); plus {@link #FREE_MAIL_FAMILIES} under any TLD. */
-  public static final Set<String> FREE_MAIL_DOMAINS = Set.of(
-      "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-      "yahoo.com", "ymail.com", "rocketmail.com", "aol.com", "icloud.com", "me.com", "mac.com",
-      "protonmail.com", "proton.me", "pm.me", "gmx.com", "gmx.net", "gmx.de", "web.de",
-      "mail.com", "zoho.com", "yandex.com", "yandex.ru", "mail.ru", "inbox.ru", "bk.ru",
-      "list.ru", "qq.com", "163.com", "126.com", "sina.com", "rediffmail.com", "tutanota.com",
-      "fastmail.com", "hushmail.com", "t-online.de", "freenet.de", "orange.fr", "free.fr",
-      "laposte.net", "libero.it", "virgilio.it", "seznam.cz", "wp.pl", "o2.pl", "naver.com",
-      "hanmail.net", "daum.net", "comcast.net", "verizon.net", "att.net", "sbcglobal.net",
-      "btinternet.com", "sky.com", "mailinator.com", "guerrillamail.com", "10minutemail.com",
-      "temp-mail.org", "yopmail.com");
-  /** Provider names whose country variants are all free mail (yahoo.co.in, hotmail.fr, ...). */
-  public static final List<String> FREE_MAIL_FAMILIES =
-      List.of("yahoo", "hotmail", "outlook", "live", "gmx", "yandex", "aol");
-
-  private static final String DOMAIN_PATTERN =
-      "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
+  /** Domain types: silver's words for {@code <email>_domain_type}. */
+  public static final String DOMAIN_FREE = SilverColumns.DOMAIN_FREE;
+  public static final String DOMAIN_CORPORATE = SilverColumns.DOMAIN_CORPORATE;
+  public static final String DOMAIN_INVALID = SilverColumns.DOMAIN_INVALID;
 
   /**
    * Adds {@code outputCol}: {@code free}, {@code corporate} or {@code invalid} for an e-mail
-   * address or a bare domain in {@code inputCol}; null when the input is null or blank. Silver
-   * already derives this for {@code pii: email} columns (before hashing); use this for a
-   * domain column of a source that has no e-mail address.
+   * address or a bare domain in {@code inputCol}; null when the input is null or blank. The
+   * classification is silver's ({@code PiiHashing.emailDomainType}: one free-mail list, one
+   * address pattern); silver already derives it for {@code pii: email} columns before hashing,
+   * so use this for a domain column of a source that has no e-mail address.
    */
   public static scala.Function1<Dataset<Row>, Dataset<Row>> withEmailDomainType(
       String inputCol, String outputCol) {
     return data -> {
       Columns.require(data, "withEmailDomainType", inputCol);
-      Column s = lower(trim(col(inputCol).cast(DataTypes.StringType)));
-      Column hasAt = s.contains("@");
-      Column domain = when(hasAt, substring_index(s, "@", -1)).otherwise(s);
-      Column local = when(hasAt, substring_index(s, "@", 1)).otherwise(lit("x"));
-      Column validAddress = domain.rlike(DOMAIN_PATTERN)
-          .and(local.rlike("^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+$"))
-          .and(functions.not(hasAt).or(s.rlike("^[^@]+@[^@]+$")));
-      Column familyPattern = lit(false);
-      for (String f : FREE_MAIL_FAMILIES) {
-        familyPattern = familyPattern.or(domain.rlike("^" + f + "\\.[a-z.]{2,10}$"));
-      }
-      Column free = domain.isin(FREE_MAIL_DOMAINS.toArray()).or(familyPattern);
+      Column s = trim(col(inputCol).cast(DataTypes.StringType));
+      Column address = when(s.contains("@"), s).otherwise(concat(lit("x@"), s));
       Column type = when(s.isNull().or(s.equalTo("")), lit(null).cast(DataTypes.StringType))
-          .when(functions.not(validAddress), lit(DOMAIN_INVALID))
-          .when(free, lit(DOMAIN_FREE))
-          .otherwise(lit(DOMAIN_CORPORATE));
+          .otherwise(PiiHashing.emailDomainType(address));
       return data.withColumn(outputCol, type);
     };
   }

@@ -25,6 +25,11 @@ package io.leadscore.features.leakage;
  * @param maxDistinctLevels    ...or when a categorical has more distinct values than this
  * @param warnAuc              kept features with an AUC at or above this get a "watch" note
  * @param psiBins              numeric PSI uses this many training-quantile bins (plus missing)
+ * @param sparseRuleForNumerics whether SPARSE_AND_DECISIVE also applies to numerics (default
+ *                             false: a sparse numeric is usually sparse by construction, e.g.
+ *                             days since the last demo request is null for leads without one,
+ *                             and decisive where filled for honest reasons; numeric leaks are
+ *                             caught by HIGH_AUC, the missing-value AUC and |r|)
  */
 public record LeakageConfig(
     double maxAuc,
@@ -41,7 +46,8 @@ public record LeakageConfig(
     double maxDistinctRatio,
     int maxDistinctLevels,
     double warnAuc,
-    int psiBins) {
+    int psiBins,
+    boolean sparseRuleForNumerics) {
 
   public LeakageConfig {
     inRange("maxAuc", maxAuc, 0.5, 1.0);
@@ -80,29 +86,31 @@ public record LeakageConfig(
    * Defaults: AUC 0.90, Cramér's V 0.50, |r| 0.50, purity 0.25 at ≤ 3 % / ≥ 95 % conversion,
    * levels of 30+ rows, sparse-and-decisive below 80 % fill with answered AUC 0.70, fill shift
    * 0.20, PSI 0.25, identifier-like at 50 % distinct or 10,000 levels, watch note at AUC 0.70,
-   * 10 PSI bins.
+   * 10 PSI bins, sparse rule for categoricals and booleans only.
    */
   public static LeakageConfig defaults() {
     return new LeakageConfig(0.90, 0.50, 0.50, 0.25, 0.03, 0.95, 30, 0.80, 0.70, 0.20, 0.25,
-        0.5, 10_000, 0.70, 10);
+        0.5, 10_000, 0.70, 10, false);
   }
 
   public LeakageConfig withMaxAuc(double value) {
     return new LeakageConfig(value, maxCramersV, maxPointBiserial, maxPurity, pureLowRate,
         pureHighRate, minLevelSupport, sparseMaxFillRate, sparseMinAnsweredAuc,
-        maxFillRateShift, maxPsi, maxDistinctRatio, maxDistinctLevels, warnAuc, psiBins);
+        maxFillRateShift, maxPsi, maxDistinctRatio, maxDistinctLevels, warnAuc, psiBins, sparseRuleForNumerics);
   }
 
   public LeakageConfig withMaxPsi(double value) {
     return new LeakageConfig(maxAuc, maxCramersV, maxPointBiserial, maxPurity, pureLowRate,
         pureHighRate, minLevelSupport, sparseMaxFillRate, sparseMinAnsweredAuc,
-        maxFillRateShift, value, maxDistinctRatio, maxDistinctLevels, warnAuc, psiBins);
+        maxFillRateShift, value, maxDistinctRatio, maxDistinctLevels, warnAuc, psiBins, sparseRuleForNumerics);
   }
 
-  public LeakageConfig withSparse(double maxFillRate, double minAnsweredAuc) {
+  /** The sparse-and-decisive rule: fill below, AUC where filled at least, numerics too. */
+  public LeakageConfig withSparse(double maxFillRate, double minAnsweredAuc,
+      boolean forNumerics) {
     return new LeakageConfig(maxAuc, maxCramersV, maxPointBiserial, maxPurity, pureLowRate,
         pureHighRate, minLevelSupport, maxFillRate, minAnsweredAuc, maxFillRateShift, maxPsi,
-        maxDistinctRatio, maxDistinctLevels, warnAuc, psiBins);
+        maxDistinctRatio, maxDistinctLevels, warnAuc, psiBins, forNumerics);
   }
 
   private static void inRange(String name, double value, double lo, double hi) {

@@ -2,7 +2,9 @@ package io.leadscore.features.ml;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.util.Identifiable;
 
 /**
@@ -15,6 +17,30 @@ public final class StringArrayArrayParam extends Param<String[][]> {
 
   public StringArrayArrayParam(Identifiable parent, String name, String doc) {
     super(parent, name, doc);
+  }
+
+  /**
+   * For Python: PySpark hands list values over as {@code java.util.List}, so a Python wrapper
+   * that sends the param back to the JVM (before every transform) lands here, like Spark's own
+   * {@code StringArrayParam.w(java.util.List)}.
+   */
+  public ParamPair<String[][]> w(List<?> value) {
+    String[][] out = new String[value.size()][];
+    for (int i = 0; i < out.length; i++) {
+      Object inner = value.get(i);
+      Object[] items = inner instanceof List<?> list ? list.toArray()
+          : inner instanceof Object[] array ? array
+          : null;
+      if (items == null) {
+        throw new IllegalArgumentException("param " + name()
+            + " needs a list of string lists, cannot be: " + inner);
+      }
+      out[i] = new String[items.length];
+      for (int j = 0; j < items.length; j++) {
+        out[i][j] = items[j] == null ? null : items[j].toString();
+      }
+    }
+    return w(out);
   }
 
   @Override

@@ -55,6 +55,7 @@ class AttributeFeaturesTest extends SparkTestSupport {
         "acme.io", "corporate",
         "gmail.com", "free",
         "x@mail.university.edu", "corporate",
+        "someone@Yahoo.FR", "free",
         "not an email", "invalid",
         "a@@b.com", "invalid",
         "@acme.com", "invalid",

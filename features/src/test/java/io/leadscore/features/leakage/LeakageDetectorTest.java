@@ -93,6 +93,20 @@ class LeakageDetectorTest extends SparkTestSupport {
   }
 
   @Test
+  void onSilverLikeXEducationRowsWithBooleansTheSameThreeAreFlagged() {
+    Dataset<Row> silver = XEducationData.readSilverLike(spark());
+    FeatureSpec spec = XEducationData.spec(silver).build();
+    assertThat(spec.booleanColumns()).contains("Do Not Email", "Magazine", "Search");
+    LeakageReport report = LeakageDetector.withDefaults().screen(silver, spec);
+    assertThat(report.flaggedAsLeak())
+        .containsExactlyInAnyOrder("Tags", "Lead Quality", "Lead Profile");
+    assertThat(report.screen("Magazine").orElseThrow().flags())
+        .containsExactly(FlagReason.CONSTANT);
+    assertThat(report.screen("Do Not Email").orElseThrow().kind()).isEqualTo("boolean");
+    assertThat(report.screen("Do Not Email").orElseThrow().decision()).isEqualTo(Decision.KEEP);
+  }
+
+  @Test
   void anAllowListedFeatureIsKeptWithItsReasonAndStillReported() {
     Dataset<Row> data = XEducationData.read(spark());
     FeatureSpec spec = XEducationData.spec(data).build();
@@ -166,7 +180,8 @@ class LeakageDetectorTest extends SparkTestSupport {
       .add("empty", DataTypes.DoubleType)
       .add("email_hash", DataTypes.StringType)
       .add("stage", DataTypes.StringType)
-      .add("flag", DataTypes.BooleanType);
+      .add("flag", DataTypes.BooleanType)
+      .add("sparse_score", DataTypes.DoubleType);
 
   Dataset<Row> synthetic(long seed, int n) {
     Random rnd = new Random(seed);
@@ -178,8 +193,10 @@ class LeakageDetectorTest extends SparkTestSupport {
       double mirror = y + 0.3 * rnd.nextGaussian();                      // correlated copy
       String stage = y == 1 ? (rnd.nextInt(10) == 0 ? "open" : "won")
           : (rnd.nextInt(10) == 0 ? "open" : "lost");
+      // filled for 30 % of the leads at random, telling where filled (AUC about 0.76)
+      Double sparse = rnd.nextDouble() < 0.3 ? y + rnd.nextGaussian() : null;
       rows.add(RowFactory.create(y, rnd.nextInt(20) == 0 ? Double.NaN : honest, daysToClose,
-          mirror, null, "h" + i, stage, rnd.nextBoolean()));
+          mirror, null, "h" + i, stage, rnd.nextBoolean(), sparse));
     }
     return spark().createDataFrame(rows, SYNTH);
   }
@@ -209,6 +226,21 @@ class LeakageDetectorTest extends SparkTestSupport {
   }
 
   @Test
+  void theSparseRuleCoversNumericsOnlyWhenConfigured() {
+    Dataset<Row> data = synthetic(4, 3000);
+    FeatureSpec spec = FeatureSpec.builder("id", "as_of").label("label")
+        .numeric("sparse_score").build();
+    FeatureScreen byDefault = LeakageDetector.withDefaults().screen(data, spec)
+        .screen("sparse_score").orElseThrow();
+    assertThat(byDefault.fillRate()).isCloseTo(0.3, within(0.03));
+    assertThat(byDefault.answeredAuc()).isBetween(0.70, 0.85);
+    assertThat(byDefault.flags()).isEmpty();
+    LeakageConfig strict = LeakageConfig.defaults().withSparse(0.8, 0.7, true);
+    assertThat(LeakageDetector.withConfig(strict).screen(data, spec).screen("sparse_score")
+        .orElseThrow().flags()).containsExactly(FlagReason.SPARSE_AND_DECISIVE);
+  }
+
+  @Test
   void numericAucEqualsABruteForceRankAucWithTies() {
     Random rnd = new Random(9);
     List<Row> rows = new ArrayList<>();
@@ -217,7 +249,7 @@ class LeakageDetectorTest extends SparkTestSupport {
       int y = rnd.nextInt(3) == 0 ? 1 : 0;
       double v = rnd.nextInt(15) - 3 * y;       // integers: many ties; lower → converts more
       Double value = rnd.nextInt(25) == 0 ? null : v;
-      rows.add(RowFactory.create(y, value, null, 0.0, null, "x", "a", true));
+      rows.add(RowFactory.create(y, value, null, 0.0, null, "x", "a", true, null));
       if (value != null) {
         pairs.add(new double[] {value, y});
       }

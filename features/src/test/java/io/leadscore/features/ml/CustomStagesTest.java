@@ -202,6 +202,19 @@ class CustomStagesTest extends SparkTestSupport {
   }
 
   @Test
+  void levelsAcceptTheListsPySparkSendsBack() {
+    RareLevelGrouperModel model = new RareLevelGrouper().setInputCols("city", "code")
+        .setMinCount(3).fit(training());
+    // PySpark wrappers send params back as java.util.List of lists or of arrays
+    RareLevelGrouperModel copy = model.copy(ParamMap.empty().put(model.levels().w(
+        List.of(List.of("Paris"), new Object[] {"1", "2"}))));
+    assertThat(copy.levelsByColumn()).isEqualTo(Map.of(
+        "city", List.of("Paris"), "code", List.of("1", "2")));
+    assertThatThrownBy(() -> model.levels().w(List.of("flat")))
+        .hasMessageContaining("needs a list of string lists");
+  }
+
+  @Test
   void stagesRoundTripInsideASavedPipelineModel() throws Exception {
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
         new RareLevelGrouper().setInputCols("city").setMinCount(3),
