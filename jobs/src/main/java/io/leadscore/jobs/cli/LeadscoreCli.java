@@ -1,6 +1,7 @@
 package io.leadscore.jobs.cli;
 
 import io.leadscore.jobs.DoctorJob;
+import io.leadscore.jobs.GenerateJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "leadscore", mixinStandardHelpOptions = true, version = "leadscore 0.1.0",
     description = "Lead-scoring lakehouse jobs. Exit codes: 0 success, 1 job failure,"
         + " 2 usage or configuration error.",
-    subcommands = {DoctorJob.class, CommandLine.HelpCommand.class})
+    subcommands = {DoctorJob.class, GenerateJob.class, CommandLine.HelpCommand.class})
 public final class LeadscoreCli implements Runnable {
 
   @CommandLine.Spec
