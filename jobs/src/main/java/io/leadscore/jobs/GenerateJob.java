@@ -79,6 +79,11 @@ public final class GenerateJob extends JobCommand {
           + " phone column, 0-0.5 (default: ${DEFAULT-VALUE}).")
   double schemaChangeRate;
 
+  @Option(names = "--bad-encoding-rate", defaultValue = "0.02",
+      description = "Share of lead drops exported in ISO-8859-1 instead of UTF-8, 0-1"
+          + " (default: ${DEFAULT-VALUE}).")
+  double badEncodingRate;
+
   @Option(names = "--leak-rate", defaultValue = "0.8",
       description = "Share of leads whose status reveals the outcome (Won/Lost) and of converters"
           + " with post-conversion events, 0-1 (default: ${DEFAULT-VALUE}).")
@@ -128,7 +133,7 @@ public final class GenerateJob extends JobCommand {
           "--start-date must be a date like 2026-01-05, cannot be: " + startDate);
     }
     params = new GeneratorParams(leads, days, start, seed, badRecordRate, schemaChangeRate,
-        leakRate, driftFromDay, driftStrength).checked();
+        badEncodingRate, leakRate, driftFromDay, driftStrength).checked();
     if (partitions != null && (partitions < 1 || partitions > MAX_PARTITIONS)) {
       throw new ConfigException(String.format(
           "--partitions must be between 1 and %d, cannot be: %d", MAX_PARTITIONS, partitions));
@@ -260,14 +265,17 @@ public final class GenerateJob extends JobCommand {
       OracleAuc.Result oracle, double seconds) {
     int extra = 0;
     int missing = 0;
+    int latin1 = 0;
     for (int d = 0; d < params.days(); d++) {
       DropSchema schema = DropLines.schemaOf(params, d);
       extra += schema == DropSchema.EXTRA_COLUMN ? 1 : 0;
       missing += schema == DropSchema.MISSING_OPTIONAL_COLUMN ? 1 : 0;
+      latin1 += DropLines.latin1Drop(params, d) ? 1 : 0;
     }
-    ctx.say("lead drops: %,d rows, %s in %s (extra column %s in %d drops, %s missing in %d)",
-        counts.lines(Kind.LEADS), megabytes(counts.bytes(Kind.LEADS)), files.leadsRoot(),
-        DropLines.EXTRA_COLUMN, extra, DropLines.OPTIONAL_COLUMN, missing);
+    ctx.say("lead drops: %,d rows, %s in %s (extra column %s in %d drops, %s missing in %d,"
+        + " %d in ISO-8859-1)", counts.lines(Kind.LEADS), megabytes(counts.bytes(Kind.LEADS)),
+        files.leadsRoot(), DropLines.EXTRA_COLUMN, extra, DropLines.OPTIONAL_COLUMN, missing,
+        latin1);
     ctx.say("event drops: %,d events, %s in %s", counts.lines(Kind.EVENTS),
         megabytes(counts.bytes(Kind.EVENTS)), files.eventsRoot());
     long truthRows = counts.lines(Kind.TRUTH);
@@ -314,6 +322,7 @@ public final class GenerateJob extends JobCommand {
     p.put("seed", params.seed());
     p.put("bad_record_rate", params.badRecordRate());
     p.put("schema_change_rate", params.schemaChangeRate());
+    p.put("bad_encoding_rate", params.badEncodingRate());
     p.put("leak_rate", params.leakRate());
     p.put("drift_from_day", params.driftFromDay());
     p.put("drift_strength", params.driftStrength());

@@ -40,8 +40,6 @@ public final class DropLines implements Serializable {
   private static final int CREATED_AT = LEAD_COLUMNS.indexOf("created_at");
   private static final int UPDATED_AT = LEAD_COLUMNS.indexOf("updated_at");
   private static final int STATUS = LEAD_COLUMNS.indexOf("status");
-  private static final String[] NON_ASCII_FIRST_NAMES =
-      {"José", "Zoë", "Søren", "Björn", "Renée", "Chloé", "François", "Jürgen"};
 
   /** Which columns a lead drop has. */
   public enum DropSchema {
@@ -79,6 +77,11 @@ public final class DropLines implements Serializable {
       return DropSchema.MISSING_OPTIONAL_COLUMN;
     }
     return DropSchema.STANDARD;
+  }
+
+  /** Whether the lead drop of {@code day} is exported in ISO-8859-1 (a per-day draw). */
+  public static boolean latin1Drop(GeneratorParams params, int day) {
+    return Rng.uniform(params.seed(), day, Purpose.DROP_ENCODING) < params.badEncodingRate();
   }
 
   public static List<String> leadHeader(DropSchema schema) {
@@ -168,11 +171,7 @@ public final class DropLines implements Serializable {
         Timestamps.appendIso(sb, lead.convertedAt);
       }
       sb.append(CSV_LINE_END);
-      byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-      sink.accept(file, key, bytes, Trap.CLEAN);
-      if (trap == Trap.LEAD_DUPLICATE) {
-        sink.accept(file, key + 1, bytes, trap.code());
-      }
+      emitLeadLine(sb.toString(), day, file, key, trap, sink);
       return;
     }
     String[] f = leadFields(lead, updatedAt);
@@ -192,11 +191,6 @@ public final class DropLines implements Serializable {
         case LEAD_UNQUOTED_COMMA -> {
           f[COMPANY] = company.name().replace(",", "").replace("\"", "") + ", Holdings";
           rawCompany = true;
-        }
-        case LEAD_NON_UTF8 -> {
-          if (isAscii(String.join("", f))) {
-            f[FIRST_NAME] = traps.pick(NON_ASCII_FIRST_NAMES);
-          }
         }
         default -> { }
       }
@@ -228,10 +222,18 @@ public final class DropLines implements Serializable {
       }
     }
     sb.append(CSV_LINE_END);
-    byte[] bytes = sb.toString().getBytes(
-        trap == Trap.LEAD_NON_UTF8 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-    sink.accept(file, key, bytes, trap == null || trap == Trap.LEAD_DUPLICATE
-        ? Trap.CLEAN : trap.code());
+    emitLeadLine(sb.toString(), day, file, key, trap, sink);
+  }
+
+  /** Encodes a lead line (ISO-8859-1 in the drops of the encoding trap) and sends it. */
+  private void emitLeadLine(String line, int day, int file, long key, Trap trap, Sink sink) {
+    boolean latin1 = latin1Drop(params, day);
+    byte[] bytes = line.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+    byte code = trap == null || trap == Trap.LEAD_DUPLICATE ? Trap.CLEAN : trap.code();
+    if (code == Trap.CLEAN && latin1 && !isAscii(line)) {
+      code = Trap.LEAD_NON_UTF8.code();
+    }
+    sink.accept(file, key, bytes, code);
     if (trap == Trap.LEAD_DUPLICATE) {
       sink.accept(file, key + 1, bytes, trap.code());
     }

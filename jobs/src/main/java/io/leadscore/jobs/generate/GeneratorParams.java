@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param badRecordRate share of clean export lines that carry a planted bad record
  * @param schemaChangeRate share of lead drops with an extra column, and (separately) with the
  *     optional {@code phone} column missing
+ * @param badEncodingRate share of lead drops exported in ISO-8859-1 instead of UTF-8
  * @param leakRate share of leads whose status reveals the outcome, and of converted leads with
  *     post-conversion events
  * @param driftFromDay first day (0-based) whose new leads follow the drifted distributions
@@ -28,6 +29,7 @@ public record GeneratorParams(
     long seed,
     double badRecordRate,
     double schemaChangeRate,
+    double badEncodingRate,
     double leakRate,
     int driftFromDay,
     double driftStrength) implements Serializable {
@@ -52,6 +54,7 @@ public record GeneratorParams(
     }
     checkRate("--bad-record-rate", badRecordRate, 0.5);
     checkRate("--schema-change-rate", schemaChangeRate, 0.5);
+    checkRate("--bad-encoding-rate", badEncodingRate, 1.0);
     checkRate("--leak-rate", leakRate, 1.0);
     if (driftFromDay < 0) {
       throw bad("--drift-from-day must be >= 0 (a day number, 0 = the start date), cannot be: %d",

@@ -163,7 +163,8 @@ public final class Rng {
     EVENT_TRAP(10),
     DROP_SCHEMA(11),
     EVENT_ID(12),
-    BUYING_EVENTS(13);
+    BUYING_EVENTS(13),
+    DROP_ENCODING(14);
 
     private final long code;
 

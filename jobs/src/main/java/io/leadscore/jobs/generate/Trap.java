@@ -2,8 +2,10 @@ package io.leadscore.jobs.generate;
 
 /**
  * The planted bad records. Each clean export line carries one with probability
- * {@code --bad-record-rate}, the kind drawn uniformly among the kinds of its file. A duplicate
- * adds a second, identical line (the code marks the copy).
+ * {@code --bad-record-rate}, the kind drawn uniformly among {@link #LEAD_TRAPS} or
+ * {@link #EVENT_TRAPS}. A duplicate adds a second, identical line (the code marks the copy).
+ * The encoding trap is per drop ({@code --bad-encoding-rate}): the whole drop is exported in
+ * ISO-8859-1, so its lines with accented names are not UTF-8.
  */
 public enum Trap {
   LEAD_TRUNCATED_LINE(1, true, "malformed CSV: line cut short (fewer fields than the header)"),
@@ -13,7 +15,8 @@ public enum Trap {
   LEAD_ABSURD_SIZE(5, true, "absurd company_size (over 10 million employees)"),
   LEAD_FUTURE_DATE(6, true, "created_at and updated_at 20 years in the future"),
   LEAD_DUPLICATE(7, true, "the same row twice in the drop (duplicate lead_id)"),
-  LEAD_NON_UTF8(8, true, "line encoded in ISO-8859-1 with a non-ASCII name (not UTF-8)"),
+  /** Not drawn per line: every line with a non-ASCII character in an ISO-8859-1 drop. */
+  LEAD_NON_UTF8(8, true, "non-ASCII line of a drop exported in ISO-8859-1 (not UTF-8)"),
   EVENT_MALFORMED_JSON(11, false, "malformed JSON: line cut short"),
   EVENT_BEFORE_CREATION(12, false, "occurred_at before the lead's created_at"),
   EVENT_UNKNOWN_LEAD(13, false, "lead_id of no lead"),
@@ -52,8 +55,8 @@ public enum Trap {
   }
 
   public static final Trap[] LEAD_TRAPS = {LEAD_TRUNCATED_LINE, LEAD_UNQUOTED_COMMA,
-      LEAD_INVALID_EMAIL, LEAD_NEGATIVE_SIZE, LEAD_ABSURD_SIZE, LEAD_FUTURE_DATE, LEAD_DUPLICATE,
-      LEAD_NON_UTF8};
+      LEAD_INVALID_EMAIL, LEAD_NEGATIVE_SIZE, LEAD_ABSURD_SIZE, LEAD_FUTURE_DATE,
+      LEAD_DUPLICATE};
   public static final Trap[] EVENT_TRAPS = {EVENT_MALFORMED_JSON, EVENT_BEFORE_CREATION,
       EVENT_UNKNOWN_LEAD, EVENT_BAD_TIMESTAMP, EVENT_DUPLICATE};
 

@@ -35,6 +35,7 @@ class GenerateJobTest extends JobTestSupport {
     options.put("--drift-from-day", "6");
     options.put("--bad-record-rate", "0.05");
     options.put("--schema-change-rate", "0.2");
+    options.put("--bad-encoding-rate", "0.2");
     for (int i = 0; i < more.length; i++) {
       boolean flag = i + 1 == more.length || more[i + 1].startsWith("--");
       options.put(more[i], flag ? null : more[++i]);
@@ -100,7 +101,8 @@ class GenerateJobTest extends JobTestSupport {
   @Test
   void sparkReadsTheDropsAndTheTruth() throws Exception {
     Path config = writeConfig(dir, "");
-    CliResult r = generate(config, dir, "--bad-record-rate", "0", "--schema-change-rate", "0");
+    CliResult r = generate(config, dir, "--bad-record-rate", "0", "--schema-change-rate", "0",
+        "--bad-encoding-rate", "0");
     assertThat(r.exitCode()).as(r.output()).isZero();
     Path drop = dir.resolve("landing/synthetic/leads/2026-01-06/leads_2026-01-06.csv");
     long lines = Files.readAllLines(drop).size();
@@ -143,6 +145,7 @@ class GenerateJobTest extends JobTestSupport {
       "--bad-record-rate|0.9|--bad-record-rate must be between 0 and 0.5, cannot be: 0.9",
       "--schema-change-rate|-0.1|--schema-change-rate must be between 0 and 0.5, cannot be: -0.1",
       "--leak-rate|1.5|--leak-rate must be between 0 and 1.0, cannot be: 1.5",
+      "--bad-encoding-rate|2|--bad-encoding-rate must be between 0 and 1.0, cannot be: 2.0",
       "--drift-from-day|-1|--drift-from-day must be >= 0",
       "--drift-strength|2|--drift-strength must be between 0 (no drift) and 1, cannot be: 2.0",
       "--partitions|0|--partitions must be between 1 and 100000, cannot be: 0"})

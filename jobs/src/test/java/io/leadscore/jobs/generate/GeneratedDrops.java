@@ -25,19 +25,19 @@ import java.util.stream.Stream;
 final class GeneratedDrops {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One line of a lead drop. {@code fields} is null when the bytes are not UTF-8. */
-  record LeadLine(LocalDate drop, List<String> header, byte[] bytes, List<String> fields) {
-    boolean utf8() {
-      return fields != null;
-    }
-
+  /**
+   * One line of a lead drop; its fields decoded as UTF-8 or, when the bytes are not UTF-8
+   * ({@code utf8} false), as ISO-8859-1.
+   */
+  record LeadLine(LocalDate drop, List<String> header, byte[] bytes, boolean utf8,
+      List<String> fields) {
     boolean wellFormed() {
-      return fields != null && fields.size() == header.size();
+      return fields.size() == header.size();
     }
 
     String get(String column) {
       int i = header.indexOf(column);
-      return i < 0 || fields == null || i >= fields.size() ? null : fields.get(i);
+      return i < 0 || i >= fields.size() ? null : fields.get(i);
     }
   }
 
@@ -68,7 +68,8 @@ final class GeneratedDrops {
       headers.put(drop, header);
       for (byte[] line : lines.subList(1, lines.size())) {
         String text = utf8(line);
-        leadLines.add(new LeadLine(drop, header, line, text == null ? null : parseCsv(text)));
+        leadLines.add(new LeadLine(drop, header, line, text != null, parseCsv(
+            text != null ? text : new String(line, StandardCharsets.ISO_8859_1))));
       }
     }
     for (Path file : files(landing.resolve("synthetic/events"), ".jsonl")) {

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class GeneratorUnitTest {
 
   static GeneratorParams params(long leads, int days) {
-    return new GeneratorParams(leads, days, LocalDate.parse("2026-01-05"), 42, 0.01, 0.05, 0.8,
-        60, 1.0).checked();
+    return new GeneratorParams(leads, days, LocalDate.parse("2026-01-05"), 42, 0.01, 0.05, 0.02,
+        0.8, 60, 1.0).checked();
   }
 
   @Test
@@ -233,9 +233,9 @@ class GeneratorUnitTest {
   @Test
   void trapRatesNeverMoveTheCleanWorld() {
     LeadSimulator clean = new LeadSimulator(new GeneratorParams(2_000, 30,
-        LocalDate.parse("2026-01-05"), 42, 0, 0, 0, 60, 1.0));
+        LocalDate.parse("2026-01-05"), 42, 0, 0, 0, 0, 60, 1.0));
     LeadSimulator trapped = new LeadSimulator(new GeneratorParams(2_000, 30,
-        LocalDate.parse("2026-01-05"), 42, 0.3, 0.3, 1.0, 60, 1.0));
+        LocalDate.parse("2026-01-05"), 42, 0.3, 0.3, 0.5, 1.0, 60, 1.0));
     for (long i = 0; i < 2_000; i++) {
       Lead a = clean.simulate(i);
       Lead b = trapped.simulate(i);
@@ -248,19 +248,22 @@ class GeneratorUnitTest {
   }
 
   @Test
-  void dropSchemasChangeAtTheirRate() {
+  void dropSchemasAndEncodingsChangeAtTheirRates() {
     GeneratorParams p = new GeneratorParams(10, 3000, LocalDate.parse("2020-01-01"), 9, 0,
-        0.1, 0, 0, 0).checked();
+        0.1, 0.1, 0, 0, 0).checked();
     int extra = 0;
     int missing = 0;
+    int latin1 = 0;
     for (int d = 0; d < 3000; d++) {
       DropSchema s = DropLines.schemaOf(p, d);
       extra += s == DropSchema.EXTRA_COLUMN ? 1 : 0;
       missing += s == DropSchema.MISSING_OPTIONAL_COLUMN ? 1 : 0;
+      latin1 += DropLines.latin1Drop(p, d) ? 1 : 0;
     }
     // Binomial(3000, 0.1): sd ≈ 16.4; 4 sd.
     assertThat(extra).isBetween(234, 366);
     assertThat(missing).isBetween(234, 366);
+    assertThat(latin1).isBetween(234, 366);
     assertThat(DropLines.leadHeader(DropSchema.EXTRA_COLUMN)).endsWith("utm_medium")
         .hasSize(21);
     assertThat(DropLines.leadHeader(DropSchema.MISSING_OPTIONAL_COLUMN))
@@ -281,7 +284,7 @@ class GeneratorUnitTest {
   @Test
   void linesOfALeadGoToTheFilesOfTheirDaysInKeyOrder() {
     GeneratorParams p = new GeneratorParams(500, 40, LocalDate.parse("2026-01-05"), 42, 0, 0,
-        0.8, 60, 1.0).checked();
+        0, 0.8, 60, 1.0).checked();
     DropFiles files = new DropFiles("/l", "/t", p.startDate(), p.days());
     DropLines dl = new DropLines(p, files);
     Schedule schedule = new Schedule(p);
@@ -345,13 +348,13 @@ class GeneratorUnitTest {
     assertThatThrownBy(() -> params(0, 10)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("--leads").hasMessageContaining("cannot be: 0");
     assertThatThrownBy(() -> new GeneratorParams(10, 10, LocalDate.parse("2026-01-05"), 1,
-        0.7, 0, 0, 0, 0).checked()).hasMessageContaining("--bad-record-rate")
+        0.7, 0, 0, 0, 0, 0).checked()).hasMessageContaining("--bad-record-rate")
         .hasMessageContaining("0.7");
     assertThatThrownBy(() -> new GeneratorParams(10, 10, LocalDate.parse("2026-01-05"), 1,
-        0, 0, 0, -3, 0).checked()).hasMessageContaining("--drift-from-day")
+        0, 0, 0, 0, -3, 0).checked()).hasMessageContaining("--drift-from-day")
         .hasMessageContaining("-3");
     assertThatThrownBy(() -> new GeneratorParams(10, 10, LocalDate.parse("2026-01-05"), 1,
-        0, 0, Double.NaN, 0, 0).checked()).hasMessageContaining("--leak-rate")
+        0, 0, 0, Double.NaN, 0, 0).checked()).hasMessageContaining("--leak-rate")
         .hasMessageContaining("NaN");
   }
 }
