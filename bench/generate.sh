@@ -16,6 +16,13 @@ read -r -a spark_opts <<< "${SPARK_OPTS:---driver-memory 4g}"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(1000000 10000000)
 
+# Run a private copy of the jar: a rebuild during a long run must not change it under the JVM.
+jar="${LEADSCORE_JAR:-$ROOT/jobs/target/leadscore-jobs-all.jar}"
+[[ -f "$jar" ]] || (cd "$ROOT" && mvn -B -q -DskipTests package -pl jobs -am)
+mkdir -p "$BENCH_DIR"
+cp "$jar" "$BENCH_DIR/leadscore-jobs-all.jar"
+export LEADSCORE_JAR="$BENCH_DIR/leadscore-jobs-all.jar"
+
 results=()
 for leads in "${sizes[@]}"; do
   [[ "$leads" =~ ^[0-9]+$ ]] || { echo "bench/generate.sh: sizes must be numbers, cannot be: $leads" >&2; exit 2; }

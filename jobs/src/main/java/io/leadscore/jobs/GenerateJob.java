@@ -58,8 +58,12 @@ public final class GenerateJob extends JobCommand {
   long leads;
 
   @Option(names = "--days", defaultValue = "90",
-      description = "Daily drops to write (default: ${DEFAULT-VALUE}).")
+      description = "Days of the simulated world, one drop each (default: ${DEFAULT-VALUE}).")
   int days;
+
+  @Option(names = "--drops", description = "Write only the first N drops of the world (default:"
+      + " all --days); a later run with a larger N adds drops, the earlier stay identical.")
+  Integer drops;
 
   @Option(names = "--start-date", defaultValue = "2026-01-05",
       description = "Date of the first drop, yyyy-MM-dd (default: ${DEFAULT-VALUE}).")
@@ -94,7 +98,8 @@ public final class GenerateJob extends JobCommand {
   int driftFromDay;
 
   @Option(names = "--drift-strength", defaultValue = "1.0",
-      description = "Drift of source mix and engagement, 0 (none) to 1 (default: ${DEFAULT-VALUE}).")
+      description = "Drift of source mix and engagement, 0 (none) to 1"
+          + " (default: ${DEFAULT-VALUE}).")
   double driftStrength;
 
   @Option(names = "--landing", paramLabel = "PATH",
@@ -132,8 +137,9 @@ public final class GenerateJob extends JobCommand {
       throw new ConfigException(
           "--start-date must be a date like 2026-01-05, cannot be: " + startDate);
     }
-    params = new GeneratorParams(leads, days, start, seed, badRecordRate, schemaChangeRate,
-        badEncodingRate, leakRate, driftFromDay, driftStrength).checked();
+    params = new GeneratorParams(leads, days, drops == null ? days : drops, start, seed,
+        badRecordRate, schemaChangeRate, badEncodingRate, leakRate, driftFromDay, driftStrength)
+        .checked();
     if (partitions != null && (partitions < 1 || partitions > MAX_PARTITIONS)) {
       throw new ConfigException(String.format(
           "--partitions must be between 1 and %d, cannot be: %d", MAX_PARTITIONS, partitions));
@@ -191,13 +197,14 @@ public final class GenerateJob extends JobCommand {
   @Override
   protected void run(JobContext ctx) throws IOException {
     SparkSession spark = ctx.spark();
-    DropFiles files = new DropFiles(landing, truth, params.startDate(), params.days());
+    DropFiles files = new DropFiles(landing, truth, params.startDate(), params.drops());
     int tasks = partitions != null ? partitions : (int) Math.min(MAX_PARTITIONS,
         Math.max(2L * spark.sparkContext().defaultParallelism(),
             (params.leads() + LEADS_PER_PARTITION - 1) / LEADS_PER_PARTITION));
-    ctx.say("%,d leads created %s to %s (%d daily drops), seed %d, %d simulation tasks",
-        params.leads(), params.startDate(), params.date(params.days() - 1), params.days(),
-        params.seed(), tasks);
+    long written = new io.leadscore.jobs.generate.Schedule(params).first(params.drops());
+    ctx.say("%,d of %,d leads created %s to %s (%d of %d daily drops), seed %d, %d simulation"
+        + " tasks", written, params.leads(), params.startDate(), params.date(params.drops() - 1),
+        params.drops(), params.days(), params.seed(), tasks);
 
     ctx.step("check the output folders for files of other runs");
     prepareFolders(ctx, files);
@@ -206,7 +213,7 @@ public final class GenerateJob extends JobCommand {
     long started = System.nanoTime();
     DropLines dropLines = new DropLines(params, files);
     DropWriter.Counts counts = DropWriter.write(spark,
-        DropWriter.lines(spark, dropLines, files, params.leads(), tasks), files);
+        DropWriter.lines(spark, dropLines, files, tasks), files);
     double seconds = (System.nanoTime() - started) / 1e9;
 
     ctx.step("compute the oracle AUC from the truth files");
@@ -254,8 +261,8 @@ public final class GenerateJob extends JobCommand {
       }
       if (!foreign.isEmpty()) {
         throw new ConfigException(String.format("%s holds files this run would not write (e.g."
-            + " %s): they come from a run with other --days or --start-date; pass --replace to"
-            + " delete them, or choose another --landing/--truth", root,
+            + " %s): they come from a run with other --days, --drops or --start-date; pass"
+            + " --replace to delete them, or choose another --landing/--truth", root,
             String.join(", ", foreign)));
       }
     }
@@ -266,7 +273,7 @@ public final class GenerateJob extends JobCommand {
     int extra = 0;
     int missing = 0;
     int latin1 = 0;
-    for (int d = 0; d < params.days(); d++) {
+    for (int d = 0; d < params.drops(); d++) {
       DropSchema schema = DropLines.schemaOf(params, d);
       extra += schema == DropSchema.EXTRA_COLUMN ? 1 : 0;
       missing += schema == DropSchema.MISSING_OPTIONAL_COLUMN ? 1 : 0;
@@ -318,6 +325,7 @@ public final class GenerateJob extends JobCommand {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("leads", params.leads());
     p.put("days", params.days());
+    p.put("drops", params.drops());
     p.put("start_date", params.startDate().toString());
     p.put("seed", params.seed());
     p.put("bad_record_rate", params.badRecordRate());

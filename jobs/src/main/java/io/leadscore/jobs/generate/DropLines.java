@@ -134,7 +134,7 @@ public final class DropLines implements Serializable {
       if (i + 1 < n && schedule.dayOfEpochSecond(points[i + 1]) == day) {
         continue;
       }
-      if (day >= params.days()) {
+      if (day >= params.drops()) {
         break;
       }
       double u = traps.nextDouble();
@@ -308,7 +308,7 @@ public final class DropLines implements Serializable {
     for (int i = 0; i < lead.eventCount; i++) {
       long at = lead.eventTimes[i];
       long day = schedule.dayOfEpochSecond(at);
-      if (day >= params.days()) {
+      if (day >= params.drops()) {
         break;
       }
       double u = traps.nextDouble();

@@ -57,9 +57,13 @@ public final class DropWriter {
     }
   }
 
-  /** Every line of every file: lead lines from {@code partitions} tasks, plus one header each. */
+  /**
+   * Every line of every file: the lines of the leads created in the written drops, simulated
+   * in {@code partitions} tasks, plus one header per file.
+   */
   public static Dataset<Row> lines(SparkSession spark, DropLines dropLines, DropFiles files,
-      long leads, int partitions) {
+      int partitions) {
+    long leads = dropLines.simulator().schedule().first(files.days());
     Dataset<Row> leadLines = spark.range(0, leads, 1, partitions)
         .mapPartitions((MapPartitionsFunction<Long, Row>) ids -> new LeadLines(dropLines, ids),
             Encoders.row(LINE_SCHEMA));

@@ -10,7 +10,9 @@ import java.util.Locale;
  * The same values give byte-identical exports. Checked with the bad value in the message.
  *
  * @param leads leads created over the whole span
- * @param days number of daily drops; day 0 is {@code startDate}
+ * @param days days of the simulated world; day 0 is {@code startDate}
+ * @param drops daily drops written: the first {@code drops} days of the world (time passing:
+ *     a later run with more drops adds files and leaves the earlier ones byte-identical)
  * @param startDate the first drop's date (UTC)
  * @param seed the seed every draw is derived from
  * @param badRecordRate share of clean export lines that carry a planted bad record
@@ -25,6 +27,7 @@ import java.util.Locale;
 public record GeneratorParams(
     long leads,
     int days,
+    int drops,
     LocalDate startDate,
     long seed,
     double badRecordRate,
@@ -44,6 +47,9 @@ public record GeneratorParams(
     }
     if (days < 1 || days > MAX_DAYS) {
       throw bad("--days must be between 1 and %d, cannot be: %d", MAX_DAYS, days);
+    }
+    if (drops < 1 || drops > days) {
+      throw bad("--drops must be between 1 and --days (%d), cannot be: %d", days, drops);
     }
     if (startDate == null) {
       throw bad("--start-date must be a date like 2026-01-05, cannot be: null");
@@ -83,7 +89,7 @@ public record GeneratorParams(
   }
 
   public boolean hasDrift() {
-    return driftStrength > 0 && driftFromDay < days;
+    return driftStrength > 0 && driftFromDay < drops;
   }
 
   public LocalDate date(int day) {

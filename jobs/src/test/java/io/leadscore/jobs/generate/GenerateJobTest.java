@@ -99,6 +99,32 @@ class GenerateJobTest extends JobTestSupport {
   }
 
   @Test
+  void laterRunsWithMoreDropsAddFilesAndKeepTheEarlierBytes() throws Exception {
+    Path config = writeConfig(dir, "");
+    assertThat(generate(config, dir.resolve("full")).exitCode()).isZero();
+    CliResult first = generate(config, dir.resolve("growing"), "--drops", "4");
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(first.stdout()).contains("of 3,000 leads").contains("(4 of 12 daily drops)");
+    Map<String, byte[]> early = contents(dir.resolve("growing"));
+    assertThat(early).hasSize(3 * 4 + 1);
+    CliResult later = generate(config, dir.resolve("growing"), "--drops", "7");
+    assertThat(later.exitCode()).as(later.output()).isZero();
+    Map<String, byte[]> grown = contents(dir.resolve("growing"));
+    assertThat(grown).hasSize(3 * 7 + 1);
+    Map<String, byte[]> full = contents(dir.resolve("full"));
+    for (String file : grown.keySet()) {
+      if (file.endsWith("_generator.json")) {
+        continue;
+      }
+      // Every drop of the grown run is the full run's drop of that day, byte for byte.
+      assertThat(grown.get(file)).as(file).isEqualTo(full.get(file));
+      if (early.containsKey(file)) {
+        assertThat(early.get(file)).as(file).isEqualTo(grown.get(file));
+      }
+    }
+  }
+
+  @Test
   void sparkReadsTheDropsAndTheTruth() throws Exception {
     Path config = writeConfig(dir, "");
     CliResult r = generate(config, dir, "--bad-record-rate", "0", "--schema-change-rate", "0",
@@ -148,7 +174,8 @@ class GenerateJobTest extends JobTestSupport {
       "--bad-encoding-rate|2|--bad-encoding-rate must be between 0 and 1.0, cannot be: 2.0",
       "--drift-from-day|-1|--drift-from-day must be >= 0",
       "--drift-strength|2|--drift-strength must be between 0 (no drift) and 1, cannot be: 2.0",
-      "--partitions|0|--partitions must be between 1 and 100000, cannot be: 0"})
+      "--partitions|0|--partitions must be between 1 and 100000, cannot be: 0",
+      "--drops|91|--drops must be between 1 and --days (90), cannot be: 91"})
   void badOptionsExitWith2AndNameTheValue(String option, String value, String message)
       throws Exception {
     Path config = writeConfig(dir, "");

@@ -139,8 +139,8 @@ class GeneratedTrapsTest extends JobTestSupport {
 
   @Test
   void dropsChangeTheirColumnsAndEncodingAsDrawn() {
-    GeneratorParams p = new GeneratorParams(4000, DAYS, START, 7, BAD_RECORD_RATE, 0.15, 0.15,
-        LEAK_RATE, DRIFT_DAY, 1.0);
+    GeneratorParams p = new GeneratorParams(4000, DAYS, DAYS, START, 7, BAD_RECORD_RATE, 0.15,
+        0.15, LEAK_RATE, DRIFT_DAY, 1.0);
     int latin1 = 0;
     for (int d = 0; d < DAYS; d++) {
       LocalDate date = START.plusDays(d);

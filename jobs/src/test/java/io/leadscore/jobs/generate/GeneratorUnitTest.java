@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class GeneratorUnitTest {
 
   static GeneratorParams params(long leads, int days) {
-    return new GeneratorParams(leads, days, LocalDate.parse("2026-01-05"), 42, 0.01, 0.05, 0.02,
-        0.8, 60, 1.0).checked();
+    return new GeneratorParams(leads, days, days, LocalDate.parse("2026-01-05"), 42, 0.01, 0.05,
+        0.02, 0.8, 60, 1.0).checked();
   }
 
   @Test
@@ -232,9 +232,9 @@ class GeneratorUnitTest {
 
   @Test
   void trapRatesNeverMoveTheCleanWorld() {
-    LeadSimulator clean = new LeadSimulator(new GeneratorParams(2_000, 30,
+    LeadSimulator clean = new LeadSimulator(new GeneratorParams(2_000, 30, 30,
         LocalDate.parse("2026-01-05"), 42, 0, 0, 0, 0, 60, 1.0));
-    LeadSimulator trapped = new LeadSimulator(new GeneratorParams(2_000, 30,
+    LeadSimulator trapped = new LeadSimulator(new GeneratorParams(2_000, 30, 30,
         LocalDate.parse("2026-01-05"), 42, 0.3, 0.3, 0.5, 1.0, 60, 1.0));
     for (long i = 0; i < 2_000; i++) {
       Lead a = clean.simulate(i);
@@ -249,8 +249,8 @@ class GeneratorUnitTest {
 
   @Test
   void dropSchemasAndEncodingsChangeAtTheirRates() {
-    GeneratorParams p = new GeneratorParams(10, 3000, LocalDate.parse("2020-01-01"), 9, 0,
-        0.1, 0.1, 0, 0, 0).checked();
+    GeneratorParams p = new GeneratorParams(10, 3000, 3000, LocalDate.parse("2020-01-01"), 9,
+        0, 0.1, 0.1, 0, 0, 0).checked();
     int extra = 0;
     int missing = 0;
     int latin1 = 0;
@@ -283,8 +283,8 @@ class GeneratorUnitTest {
 
   @Test
   void linesOfALeadGoToTheFilesOfTheirDaysInKeyOrder() {
-    GeneratorParams p = new GeneratorParams(500, 40, LocalDate.parse("2026-01-05"), 42, 0, 0,
-        0, 0.8, 60, 1.0).checked();
+    GeneratorParams p = new GeneratorParams(500, 40, 40, LocalDate.parse("2026-01-05"), 42, 0,
+        0, 0, 0.8, 60, 1.0).checked();
     DropFiles files = new DropFiles("/l", "/t", p.startDate(), p.days());
     DropLines dl = new DropLines(p, files);
     Schedule schedule = new Schedule(p);
@@ -347,14 +347,17 @@ class GeneratorUnitTest {
   void paramsAreCheckedWithTheBadValueInTheMessage() {
     assertThatThrownBy(() -> params(0, 10)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("--leads").hasMessageContaining("cannot be: 0");
-    assertThatThrownBy(() -> new GeneratorParams(10, 10, LocalDate.parse("2026-01-05"), 1,
+    assertThatThrownBy(() -> new GeneratorParams(10, 10, 10, LocalDate.parse("2026-01-05"), 1,
         0.7, 0, 0, 0, 0, 0).checked()).hasMessageContaining("--bad-record-rate")
         .hasMessageContaining("0.7");
-    assertThatThrownBy(() -> new GeneratorParams(10, 10, LocalDate.parse("2026-01-05"), 1,
+    assertThatThrownBy(() -> new GeneratorParams(10, 10, 10, LocalDate.parse("2026-01-05"), 1,
         0, 0, 0, 0, -3, 0).checked()).hasMessageContaining("--drift-from-day")
         .hasMessageContaining("-3");
-    assertThatThrownBy(() -> new GeneratorParams(10, 10, LocalDate.parse("2026-01-05"), 1,
+    assertThatThrownBy(() -> new GeneratorParams(10, 10, 10, LocalDate.parse("2026-01-05"), 1,
         0, 0, 0, Double.NaN, 0, 0).checked()).hasMessageContaining("--leak-rate")
         .hasMessageContaining("NaN");
+    assertThatThrownBy(() -> new GeneratorParams(10, 10, 11, LocalDate.parse("2026-01-05"), 1,
+        0, 0, 0, 0, 0, 0).checked()).hasMessageContaining("--drops")
+        .hasMessageContaining("cannot be: 11");
   }
 }

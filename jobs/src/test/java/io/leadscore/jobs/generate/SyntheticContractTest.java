@@ -143,7 +143,7 @@ class SyntheticContractTest {
     long max = size.get("max").asLong();
     long now = Instant.now().getEpochSecond();
 
-    GeneratorParams p = new GeneratorParams(3000, 60, LocalDate.parse("2026-01-05"), 5, 0.3,
+    GeneratorParams p = new GeneratorParams(3000, 60, 60, LocalDate.parse("2026-01-05"), 5, 0.3,
         0, 0, 0.8, 30, 1.0).checked();
     DropFiles files = new DropFiles("/l", "/t", p.startDate(), p.days());
     DropLines dl = new DropLines(p, files);
