@@ -2,6 +2,7 @@ package io.leadscore.jobs.cli;
 
 import io.leadscore.jobs.DoctorJob;
 import io.leadscore.jobs.FeaturesJob;
+import io.leadscore.jobs.GenerateJob;
 import io.leadscore.jobs.IngestJob;
 import io.leadscore.jobs.ValidateJob;
 import picocli.CommandLine;
@@ -11,8 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "leadscore", mixinStandardHelpOptions = true, version = "leadscore 0.1.0",
     description = "Lead-scoring lakehouse jobs. Exit codes: 0 success, 1 job failure,"
         + " 2 usage or configuration error.",
-    subcommands = {DoctorJob.class, IngestJob.class, ValidateJob.class, FeaturesJob.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {DoctorJob.class, GenerateJob.class, IngestJob.class, ValidateJob.class,
+        FeaturesJob.class, CommandLine.HelpCommand.class})
 public final class LeadscoreCli implements Runnable {
 
   @CommandLine.Spec
