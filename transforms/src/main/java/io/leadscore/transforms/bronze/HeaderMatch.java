@@ -71,7 +71,7 @@ public record HeaderMatch(
       String only = header.get(0);
       for (char d : COMMON_DELIMITERS.toCharArray()) {
         if (d != delimiter && only.indexOf(d) >= 0) {
-          why.append(String.format(": the header looks %s-separated but the contract says '%s';"
+          why.append(String.format(": the header looks %s-separated but the contract says %s;"
               + " fix options.delimiter or re-export the file", describe(d),
               describe(delimiter)));
           return why.toString();

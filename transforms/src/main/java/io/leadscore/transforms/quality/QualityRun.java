@@ -40,8 +40,11 @@ public record QualityRun(
     return supersededInRun + supersededStale;
   }
 
+  /** A blocked run writes nothing: all its rows stay pending in bronze, so it reconciles. */
   public boolean reconciled() {
-    return rowsRead == inserted + updated + quarantined + superseded();
+    return BLOCKED.equals(status)
+        ? inserted + updated + quarantined + superseded() == 0
+        : rowsRead == inserted + updated + quarantined + superseded();
   }
 
   /** Whether silver was updated (the run's batches count as validated). */
@@ -50,6 +53,10 @@ public record QualityRun(
   }
 
   public String reconciliation() {
+    if (BLOCKED.equals(status)) {
+      return String.format("rows read %d, all held back in bronze (blocked: silver and"
+          + " quarantine unchanged, the batches stay pending)", rowsRead);
+    }
     return String.format("rows read %d = inserted %d + updated %d + quarantined %d + superseded"
         + " %d (%d duplicates in the run, %d older than silver): %s", rowsRead, inserted, updated,
         quarantined, superseded(), supersededInRun, supersededStale,

@@ -43,25 +43,30 @@ public final class Rules {
         }
       }
     }
-    for (ColumnSpec c : d.columns()) {
-      if (!c.nullable()) {
-        rules.add(RuleSpec.builtIn(c.name() + "_not_null", Check.NOT_NULL, c.name(),
-            Severity.ERROR, "is missing"));
-      }
-    }
+    rules.addAll(notNull(d));
+    rules.addAll(valueRules(d));
+    return rules;
+  }
+
+  /** Built-in not-null rules, checked on the text (so a type error is not also "missing"). */
+  public static List<RuleSpec> notNull(DatasetContract d) {
+    return d.columns().stream().filter(c -> !c.nullable())
+        .map(c -> RuleSpec.builtIn(c.name() + "_not_null", Check.NOT_NULL, c.name(),
+            Severity.ERROR, "is missing"))
+        .toList();
+  }
+
+  /** The rules checked on typed values: label 0/1 and the contract's own. */
+  public static List<RuleSpec> valueRules(DatasetContract d) {
+    List<RuleSpec> rules = new ArrayList<>();
     d.columnWithRole(Role.LABEL).filter(c -> c.type() != ColumnSpec.Type.BOOLEAN)
-        .ifPresent(c -> rules.add(new RuleSpec(c.name() + "_is_0_or_1", Check.ALLOWED, c.name(),
-            Severity.ERROR, "the label must be 0 or 1", null, null, null, List.of("0", "1"),
-            null, null, null, null)));
+        .ifPresent(c -> rules.add(labelRule(c)));
     rules.addAll(d.rules());
     return rules;
   }
 
-  /** The rules checked on typed values: not-null, label 0/1 and the contract's own. */
-  public static List<RuleSpec> valueRules(DatasetContract d) {
-    return effective(d).stream()
-        .filter(r -> r.check() != null && !r.name().equals(FIELD_TOO_LONG)
-            && !r.name().equals(FORMULA_LIKE))
-        .toList();
+  private static RuleSpec labelRule(ColumnSpec c) {
+    return new RuleSpec(c.name() + "_is_0_or_1", Check.ALLOWED, c.name(), Severity.ERROR,
+        "the label must be 0 or 1", null, null, null, List.of("0", "1"), null, null, null, null);
   }
 }

@@ -124,7 +124,8 @@ public final class SilverTransforms {
 
   /**
    * Parses every declared column into its type and starts {@code _violations} with the
-   * built-in rules: malformed record (then nothing else is checked), type, field too long,
+   * built-in rules: malformed record (then nothing else is checked), not-null (on the text:
+   * a value that does not parse is a type error, not missing), type, field too long,
    * formula-like text.
    */
   public static Dataset<Row> typed(Dataset<Row> normalised, DatasetContract d) {
@@ -148,6 +149,10 @@ public final class SilverTransforms {
       Column parsed = parse(name, c, d.booleansOf(c));
       out.add(parsed.as(name));
       Column raw = col(RAW + "." + name);
+      if (!c.nullable()) {
+        checks.add(when(not(malformed).and(text.isNull()), violation(c.name() + "_not_null",
+            name, Severity.ERROR, lit(name + " is missing"))));
+      }
       if (c.type() != Type.STRING) {
         checks.add(when(not(malformed).and(text.isNotNull()).and(parsed.isNull()),
             violation(Rules.TYPE, name, d.typeErrors(), concat(shown(raw, c),
@@ -170,7 +175,7 @@ public final class SilverTransforms {
     return normalised.select(out.toArray(Column[]::new));
   }
 
-  /** Adds the value rules (not-null, label 0/1, the contract's rules) to {@code _violations}. */
+  /** Adds the value rules (label 0/1, the contract's rules) to {@code _violations}. */
   public static Dataset<Row> withRuleViolations(Dataset<Row> typed, DatasetContract d,
       Instant now) {
     List<String> needed = new ArrayList<>(d.columnNames());
