@@ -4,6 +4,7 @@ import io.leadscore.jobs.DoctorJob;
 import io.leadscore.jobs.FeaturesJob;
 import io.leadscore.jobs.GenerateJob;
 import io.leadscore.jobs.IngestJob;
+import io.leadscore.jobs.TrainJob;
 import io.leadscore.jobs.ValidateJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
     description = "Lead-scoring lakehouse jobs. Exit codes: 0 success, 1 job failure,"
         + " 2 usage or configuration error.",
     subcommands = {DoctorJob.class, GenerateJob.class, IngestJob.class, ValidateJob.class,
-        FeaturesJob.class, CommandLine.HelpCommand.class})
+        FeaturesJob.class, TrainJob.class, CommandLine.HelpCommand.class})
 public final class LeadscoreCli implements Runnable {
 
   @CommandLine.Spec

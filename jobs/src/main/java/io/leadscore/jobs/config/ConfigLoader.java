@@ -119,7 +119,7 @@ public final class ConfigLoader {
     }
     return new LeadscoreConfig(
         new LeadscoreConfig.LakehouseSettings(root, landing),
-        config.mlflow(), config.metrics(), config.pii(), config.spark());
+        config.mlflow(), config.metrics(), config.pii(), config.spark(), config.training());
   }
 
   private static String lakehouseLocation(Path file, String key, String value) {

@@ -47,6 +47,16 @@ public final class Lakehouse {
     return String.join("/", root, "reports", checkSource(source));
   }
 
+  /** Local copies of registered models, one folder per model name and version. */
+  public String modelCachePath() {
+    return String.join("/", root, "_models", "cache");
+  }
+
+  /** Where a training run stages its model before uploading it to MLflow. */
+  public String modelStagingPath(String runId) {
+    return String.join("/", root, "_models", "staging", runId);
+  }
+
   public static String checkSource(String source) {
     if (source == null || !SOURCE_NAME.matcher(source).matches()) {
       throw new IllegalArgumentException(String.format(
