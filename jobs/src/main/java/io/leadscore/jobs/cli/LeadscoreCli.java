@@ -4,6 +4,7 @@ import io.leadscore.jobs.DoctorJob;
 import io.leadscore.jobs.FeaturesJob;
 import io.leadscore.jobs.GenerateJob;
 import io.leadscore.jobs.IngestJob;
+import io.leadscore.jobs.ScoreJob;
 import io.leadscore.jobs.ValidateJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,9 +12,9 @@ import picocli.CommandLine.Command;
 /** The spark-submit entry point: {@code leadscore <job> [options]}. */
 @Command(name = "leadscore", mixinStandardHelpOptions = true, version = "leadscore 0.1.0",
     description = "Lead-scoring lakehouse jobs. Exit codes: 0 success, 1 job failure,"
-        + " 2 usage or configuration error.",
+        + " 2 usage or configuration error, 3 drift above the threshold (score).",
     subcommands = {DoctorJob.class, GenerateJob.class, IngestJob.class, ValidateJob.class,
-        FeaturesJob.class, CommandLine.HelpCommand.class})
+        FeaturesJob.class, ScoreJob.class, CommandLine.HelpCommand.class})
 public final class LeadscoreCli implements Runnable {
 
   @CommandLine.Spec

@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 public final class Lakehouse {
   private static final Pattern SOURCE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
+  /** Folder of the model cache under the root. */
+  public static final String MODEL_CACHE_FOLDER = "_model_cache";
+
   private final String root;
 
   public Lakehouse(String root) {
@@ -45,6 +48,11 @@ public final class Lakehouse {
   /** Folder for run reports (quality HTML/JSON, model cards) of one source. */
   public String reportsPath(String source) {
     return String.join("/", root, "reports", checkSource(source));
+  }
+
+  /** Where downloaded models are cached by name and version (readable by every executor). */
+  public String modelCachePath() {
+    return String.join("/", root, MODEL_CACHE_FOLDER);
   }
 
   public static String checkSource(String source) {
