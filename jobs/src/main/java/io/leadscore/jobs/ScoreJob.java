@@ -1,6 +1,5 @@
 package io.leadscore.jobs;
 
-import static org.apache.spark.sql.functions.col;
 
 import io.leadscore.features.gold.GoldColumns;
 import io.leadscore.features.gold.GoldWriter;
@@ -9,24 +8,16 @@ import io.leadscore.jobs.cli.JobContext;
 import io.leadscore.jobs.cli.LeadscoreException;
 import io.leadscore.jobs.config.ConfigException;
 import io.leadscore.jobs.config.LeadscoreConfig;
-import io.leadscore.models.drift.DriftMonitor;
 import io.leadscore.models.scoring.BatchScoring;
 import io.leadscore.models.scoring.CompiledScorer;
 import io.leadscore.models.scoring.ModelResolver;
 import io.leadscore.models.scoring.ScorerOptions;
 import io.leadscore.transforms.lakehouse.Lakehouse;
 import io.leadscore.transforms.lakehouse.Table;
-import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,12 +32,6 @@ import picocli.CommandLine.Option;
     description = "Score current leads of a source into the scores table; measure drift."
         + " Exit 3: drift above scoring.driftThreshold (scores written).")
 public final class ScoreJob extends JobCommand {
-
-  /** Columns of the gold tables that are never model inputs nor drift subjects. */
-  private static final Set<String> NOT_FEATURES = Set.of(GoldColumns.LEAD_ID,
-      GoldColumns.AS_OF, GoldColumns.LABEL, GoldColumns.FEATURE_HASH,
-      GoldColumns.FEATURES_RUN_ID);
-  static final String SCORE_FEATURE = "__score__";
 
   @Option(names = "--source", required = true, paramLabel = "NAME", description = "Source.")
   String source;
@@ -140,8 +125,7 @@ public final class ScoreJob extends JobCommand {
         .map(v -> spark.read().format("delta").load(trainingPath));
     ScorerOptions options = training.map(t -> ScorerOptions.defaults().withReference(t))
         .orElse(ScorerOptions.defaults());
-    CompiledScorer scorer = CompiledScorer.compile(model.model(),
-        features.drop(NOT_FEATURES.toArray(String[]::new)).schema(), options);
+    CompiledScorer scorer = DriftCheck.compile(model, features, options);
     Dataset<Row> scored = BatchScoring.score(scorer, toScore, new BatchScoring.RunInfo(
         modelName, model.version(), model.fallback(), featuresVersion, ctx.startedAt(),
         ctx.runId())).cache();
@@ -168,7 +152,7 @@ public final class ScoreJob extends JobCommand {
       return;
     }
     ctx.step("measure drift");
-    boolean drifted = measureDrift(ctx, scorer, training.get(), features, scores,
+    boolean drifted = DriftCheck.measure(ctx, source, scorer, training.get(), features, scores,
         settings.driftThreshold());
     if (drifted && !noDriftExit) {
       throw new LeadscoreException(LeadscoreException.EXIT_DRIFT, String.format(
@@ -200,61 +184,4 @@ public final class ScoreJob extends JobCommand {
     return max.isNullAt(0) ? Optional.empty() : Optional.of(max.getLong(0));
   }
 
-  private boolean measureDrift(JobContext ctx, CompiledScorer scorer, Dataset<Row> training,
-      Dataset<Row> features, Dataset<Row> scores, double threshold) {
-    List<String> columns = new ArrayList<>();
-    for (String c : features.columns()) {
-      if (!NOT_FEATURES.contains(c) && List.of(training.columns()).contains(c)) {
-        columns.add(c);
-      }
-    }
-    List<DriftMonitor.ColumnDrift> drift = new ArrayList<>(
-        DriftMonitor.compare(training, features, columns, threshold));
-    Dataset<Row> referenceScores = scorer.score(training)
-        .select(col(CompiledScorer.SCORE).as(SCORE_FEATURE));
-    DriftMonitor.ColumnDrift scoreDrift = DriftMonitor.compare(referenceScores,
-        scores.select(col(BatchScoring.SCORE).as(SCORE_FEATURE)), List.of(SCORE_FEATURE),
-        threshold).get(0);
-    drift.add(scoreDrift);
-
-    List<Row> rows = new ArrayList<>();
-    Timestamp at = Timestamp.from(ctx.startedAt());
-    boolean flagged = false;
-    for (DriftMonitor.ColumnDrift d : drift) {
-      rows.add(RowFactory.create(source, ctx.runId(), at, d.feature(), d.kind(), d.psi(),
-          d.referenceFillRate(), d.currentFillRate(), d.fillRateChange(), threshold,
-          d.flagged()));
-      flagged |= d.flagged();
-      if (d != scoreDrift) {
-        ctx.metrics().gauge("feature_psi", "PSI of a feature against training",
-            new String[] {"feature"}, new String[] {d.feature()}, d.psi());
-      }
-      if (d.flagged()) {
-        ctx.say("DRIFT: %s PSI %.3f > %.3f (fill rate %.3f → %.3f)", d.feature(), d.psi(),
-            threshold, d.referenceFillRate(), d.currentFillRate());
-      }
-    }
-    ctx.metrics().gauge("score_psi", "PSI of the score against training", scoreDrift.psi())
-        .gauge("drift_detected", "1 if any PSI is above the threshold", flagged ? 1 : 0);
-    ctx.spark().createDataFrame(rows, DRIFT_SCHEMA).write().format("delta")
-        .mode(SaveMode.Append).save(ctx.lakehouse().path(Table.DRIFT));
-    ctx.say("drift: score PSI %.3f, %d of %d features above %.3f", scoreDrift.psi(),
-        drift.stream().filter(d -> d.flagged() && d != scoreDrift).count(), drift.size() - 1,
-        threshold);
-    return flagged;
-  }
-
-  /** Table.DRIFT: one row per column and run; feature {@value #SCORE_FEATURE} is the score. */
-  static final StructType DRIFT_SCHEMA = new StructType()
-      .add("source", DataTypes.StringType)
-      .add("run_id", DataTypes.StringType)
-      .add("measured_at", DataTypes.TimestampType)
-      .add("feature", DataTypes.StringType)
-      .add("kind", DataTypes.StringType)
-      .add("psi", DataTypes.DoubleType)
-      .add("reference_fill_rate", DataTypes.DoubleType)
-      .add("current_fill_rate", DataTypes.DoubleType)
-      .add("fill_rate_change", DataTypes.DoubleType)
-      .add("threshold", DataTypes.DoubleType)
-      .add("flagged", DataTypes.BooleanType);
 }

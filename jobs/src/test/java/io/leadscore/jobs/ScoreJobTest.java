@@ -301,5 +301,12 @@ class ScoreJobTest extends JobTestSupport {
 
     CliResult noExit = score(config, "--no-drift-exit");
     assertThat(noExit.exitCode()).as(noExit.output()).isEqualTo(0);
+
+    // The drift job alone (the DAG's drift_check) says the same.
+    CliResult driftOnly = runCli("drift", "--config", config.toString(), "--source", SOURCE);
+    assertThat(driftOnly.exitCode()).as(driftOnly.output())
+        .isEqualTo(LeadscoreException.EXIT_DRIFT);
+    assertThat(spark().read().format("delta").load(lakehouse().path(Table.DRIFT))
+        .where(col("flagged")).select("run_id").distinct().count()).isEqualTo(3);
   }
 }
