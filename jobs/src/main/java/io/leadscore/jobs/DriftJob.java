@@ -58,7 +58,8 @@ public final class DriftJob extends JobCommand {
     }
     Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
     List<Row> models = scores.select(BatchScoring.MODEL_NAME, BatchScoring.MODEL_VERSION)
-        .distinct().orderBy(BatchScoring.MODEL_VERSION).collectAsList();
+        .distinct().orderBy(org.apache.spark.sql.functions.col(BatchScoring.MODEL_VERSION)
+            .cast("long")).collectAsList();
     if (models.isEmpty()) {
       throw LeadscoreException.jobFailed("%s is empty: nothing to measure", scoresPath);
     }
