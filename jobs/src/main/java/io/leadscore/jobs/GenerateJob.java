@@ -53,51 +53,52 @@ public final class GenerateJob extends JobCommand {
   static final long LEADS_PER_PARTITION = 250_000;
   static final int MAX_PARTITIONS = 100_000;
 
-  @Option(names = "--leads", defaultValue = "20000",
-      description = "Leads created over the whole span (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--leads", paramLabel = "N", defaultValue = "20000",
+      description = "Leads created over the whole world (default: ${DEFAULT-VALUE}).")
   long leads;
 
-  @Option(names = "--days", defaultValue = "90",
+  @Option(names = "--days", paramLabel = "N", defaultValue = "90",
       description = "Days of the simulated world, one drop each (default: ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--drops", description = "Write only the first N drops of the world (default:"
+  @Option(names = "--drops", paramLabel = "N",
+      description = "Write only the first N drops of the world (default:"
       + " all --days); a later run with a larger N adds drops, the earlier stay identical.")
   Integer drops;
 
-  @Option(names = "--start-date", defaultValue = "2026-01-05",
+  @Option(names = "--start-date", paramLabel = "DATE", defaultValue = "2026-01-05",
       description = "Date of the first drop, yyyy-MM-dd (default: ${DEFAULT-VALUE}).")
   String startDate;
 
-  @Option(names = "--seed", defaultValue = "42",
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
       description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--bad-record-rate", defaultValue = "0.01",
+  @Option(names = "--bad-record-rate", paramLabel = "RATE", defaultValue = "0.01",
       description = "Share of export lines with a planted bad record, 0-0.5"
           + " (default: ${DEFAULT-VALUE}).")
   double badRecordRate;
 
-  @Option(names = "--schema-change-rate", defaultValue = "0.05",
+  @Option(names = "--schema-change-rate", paramLabel = "RATE", defaultValue = "0.05",
       description = "Share of lead drops with an extra column, and of drops missing the optional"
           + " phone column, 0-0.5 (default: ${DEFAULT-VALUE}).")
   double schemaChangeRate;
 
-  @Option(names = "--bad-encoding-rate", defaultValue = "0.02",
+  @Option(names = "--bad-encoding-rate", paramLabel = "RATE", defaultValue = "0.02",
       description = "Share of lead drops exported in ISO-8859-1 instead of UTF-8, 0-1"
           + " (default: ${DEFAULT-VALUE}).")
   double badEncodingRate;
 
-  @Option(names = "--leak-rate", defaultValue = "0.8",
+  @Option(names = "--leak-rate", paramLabel = "RATE", defaultValue = "0.8",
       description = "Share of leads whose status reveals the outcome (Won/Lost) and of converters"
           + " with post-conversion events, 0-1 (default: ${DEFAULT-VALUE}).")
   double leakRate;
 
-  @Option(names = "--drift-from-day", defaultValue = "60",
+  @Option(names = "--drift-from-day", paramLabel = "DAY", defaultValue = "60",
       description = "First day (0 = start date) whose new leads drift (default: ${DEFAULT-VALUE}).")
   int driftFromDay;
 
-  @Option(names = "--drift-strength", defaultValue = "1.0",
+  @Option(names = "--drift-strength", paramLabel = "S", defaultValue = "1.0",
       description = "Drift of source mix and engagement, 0 (none) to 1"
           + " (default: ${DEFAULT-VALUE}).")
   double driftStrength;
@@ -111,7 +112,8 @@ public final class GenerateJob extends JobCommand {
           + DropFiles.SOURCE + ").")
   String truthOption;
 
-  @Option(names = "--partitions", description = "Simulation tasks (default: 2 per core, at least"
+  @Option(names = "--partitions", paramLabel = "N",
+      description = "Simulation tasks (default: 2 per core, at least"
       + " one per " + LEADS_PER_PARTITION + " leads).")
   Integer partitions;
 

@@ -58,9 +58,11 @@ public final class IngestJob extends JobCommand {
   @Override
   protected void run(JobContext ctx) {
     int refused = 0;
+    StepClock clock = new StepClock(ctx);
     for (DatasetContract d : contract.datasets()) {
-      refused += ingest(ctx, d);
+      refused += ingest(ctx, clock, d);
     }
+    ctx.say("%s", clock.summary());
     ctx.metrics().gauge(FILES_FAILED_GAUGE, "Landing files the last ingest run refused", refused);
     if (strict && refused > 0) {
       throw LeadscoreException.jobFailed("%d file(s) refused (see above and the ingest log);"
@@ -68,10 +70,10 @@ public final class IngestJob extends JobCommand {
     }
   }
 
-  private int ingest(JobContext ctx, DatasetContract d) {
+  private int ingest(JobContext ctx, StepClock clock, DatasetContract d) {
     String source = contract.source();
     String landing = ctx.config().lakehouse().landing();
-    ctx.step("list landing files of " + source + "/" + d.name());
+    clock.step("list landing files of " + source + "/" + d.name());
     List<LandingFile> files = LandingFiles.list(ctx.spark().sparkContext().hadoopConfiguration(),
         landing, d.landing());
     if (files.isEmpty()) {
@@ -80,19 +82,20 @@ public final class IngestJob extends JobCommand {
     }
     String logPath = ctx.lakehouse().path(Table.INGEST_LOG);
     String bronzePath = ctx.lakehouse().path(Validator.bronzeTable(d), source);
+    clock.step("read the ingest log and bronze batches of " + source + "/" + d.name());
     List<IngestLog.Entry> log = DeltaTable.isDeltaTable(ctx.spark(), logPath)
         ? IngestLog.entries(ctx.spark().read().format("delta").load(logPath), source, d.name())
         : List.of();
-    removeUnloggedBatches(ctx, bronzePath, log);
+    removeUnloggedBatches(ctx, clock, bronzePath, log);
 
-    ctx.step("inspect new files of " + source + "/" + d.name());
+    clock.step("inspect new files of " + source + "/" + d.name());
     List<FilePlan> plans = BronzeIngest.plan(ctx.spark(), source, d, files, log, ctx.runId(),
         ctx.startedAt());
     List<Dataset<Row>> reads = plans.stream().filter(p -> p.outcome() == Outcome.INGEST)
         .map(FilePlan::rows).toList();
     Map<String, long[]> counts = Map.of();
     if (!reads.isEmpty()) {
-      ctx.step("append " + reads.size() + " file(s) to bronze " + source + "/" + d.name());
+      clock.step("append " + reads.size() + " file(s) to bronze " + source + "/" + d.name());
       reads.stream().reduce(Dataset::unionByName).orElseThrow()
           .write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true")
           .save(bronzePath);
@@ -128,7 +131,7 @@ public final class IngestJob extends JobCommand {
       }
     }
     if (!logRows.isEmpty()) {
-      ctx.step("record " + logRows.size() + " file(s) in the ingest log");
+      clock.step("record " + logRows.size() + " file(s) in the ingest log");
       ctx.spark().createDataFrame(logRows, IngestLog.SCHEMA).write().format("delta")
           .mode(SaveMode.Append).save(logPath);
     }
@@ -144,7 +147,7 @@ public final class IngestJob extends JobCommand {
    * A run that died between writing bronze and the ingest log left rows no log entry
    * explains; they are removed so the files come in again, once.
    */
-  private static void removeUnloggedBatches(JobContext ctx, String bronzePath,
+  private static void removeUnloggedBatches(JobContext ctx, StepClock clock, String bronzePath,
       List<IngestLog.Entry> log) {
     if (!DeltaTable.isDeltaTable(ctx.spark(), bronzePath)) {
       return;
@@ -156,7 +159,7 @@ public final class IngestJob extends JobCommand {
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream()
         .filter(b -> !logged.contains(b)).toList();
     if (!orphans.isEmpty()) {
-      ctx.step("remove bronze rows of unfinished ingest runs");
+      clock.step("remove bronze rows of unfinished ingest runs");
       DeltaTable.forPath(ctx.spark(), bronzePath)
           .delete(col(BronzeColumns.BATCH_ID).isin(orphans.toArray()));
       ctx.say("removed bronze rows of %d batch(es) an interrupted run left unlogged",

@@ -53,8 +53,9 @@ public final class ValidateJob extends JobCommand {
     List<String> problems = new ArrayList<>();
     long read = 0;
     long quarantined = 0;
+    StepClock clock = new StepClock(ctx);
     for (DatasetContract d : contract.datasets()) {
-      ctx.step("find bronze batches of " + contract.source() + "/" + d.name() + " to validate");
+      clock.step("find bronze batches of " + contract.source() + "/" + d.name() + " to validate");
       List<IngestLog.Entry> pending = Validator.pendingBatches(ctx.spark(), ctx.lakehouse(),
           contract.source(), d.name());
       if (pending.isEmpty()) {
@@ -62,11 +63,10 @@ public final class ValidateJob extends JobCommand {
             contract.source(), d.name());
         continue;
       }
-      ctx.step("validate " + pending.size() + " batch(es) of " + contract.source() + "/"
-          + d.name());
+      String prefix = contract.source() + "/" + d.name() + ": ";
       QualityRun run = Validator.validate(new Validator.Request(ctx.spark(), ctx.lakehouse(),
           contract.source(), d, contract.contract().contentHash(), key, ctx.runId(),
-          ctx.startedAt()), pending);
+          ctx.startedAt(), what -> clock.step(prefix + what)), pending);
       report(ctx, run);
       read += run.rowsRead();
       quarantined += run.quarantined();
@@ -78,6 +78,7 @@ public final class ValidateJob extends JobCommand {
             run.dataset(), run.reconciliation()));
       }
     }
+    ctx.say("%s", clock.summary());
     ctx.metrics().gauge(QUARANTINE_RATE_GAUGE, "Share of the rows read that the last validate"
         + " run quarantined", read == 0 ? 0 : (double) quarantined / read);
     if (!problems.isEmpty()) {

@@ -6,6 +6,7 @@ import io.leadscore.jobs.FeaturesJob;
 import io.leadscore.jobs.GenerateJob;
 import io.leadscore.jobs.IngestJob;
 import io.leadscore.jobs.ScoreJob;
+import io.leadscore.jobs.TrainJob;
 import io.leadscore.jobs.ValidateJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
     description = "Lead-scoring lakehouse jobs. Exit codes: 0 success, 1 job failure,"
         + " 2 usage or configuration error, 3 drift above the threshold (score, drift).",
     subcommands = {DoctorJob.class, GenerateJob.class, IngestJob.class, ValidateJob.class,
-        FeaturesJob.class, ScoreJob.class, DriftJob.class,
+        FeaturesJob.class, TrainJob.class, ScoreJob.class, DriftJob.class,
         CommandLine.HelpCommand.class})
 public final class LeadscoreCli implements Runnable {
 

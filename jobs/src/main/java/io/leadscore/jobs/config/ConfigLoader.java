@@ -133,7 +133,8 @@ public final class ConfigLoader {
     }
     return new LeadscoreConfig(
         new LeadscoreConfig.LakehouseSettings(root, landing),
-        config.mlflow(), config.metrics(), config.pii(), config.spark(), scoring);
+        config.mlflow(), config.metrics(), config.pii(), config.spark(), config.training(),
+        scoring);
   }
 
   private static String lakehouseLocation(Path file, String key, String value) {

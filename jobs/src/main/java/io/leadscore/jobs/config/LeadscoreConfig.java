@@ -2,6 +2,7 @@ package io.leadscore.jobs.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.leadscore.transforms.lakehouse.Lakehouse;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,11 +16,61 @@ public record LeadscoreConfig(
     @JsonProperty(value = "metrics", required = true) MetricsSettings metrics,
     @JsonProperty("pii") PiiSettings pii,
     @JsonProperty("spark") Map<String, String> spark,
+    @JsonProperty("training") TrainingSettings training,
     @JsonProperty("scoring") ScoringSettings scoring) {
 
   public LeadscoreConfig {
     spark = spark == null ? Map.of() : Map.copyOf(spark);
+    training = training == null ? TrainingSettings.DEFAULTS : training;
     scoring = scoring == null ? ScoringSettings.defaults() : scoring;
+  }
+
+  /**
+   * How {@code train} fits, picks and gates models; every key optional.
+   *
+   * @param families      candidate families (lr, rf, gbt)
+   * @param primaryMetric roc_auc or pr_auc: picks the winner on validation, compared by the gate
+   * @param folds         cross-validation folds (2..20), or 0 for one validation split
+   * @param testFraction  share of leads held out for the test set
+   * @param split         hash (by lead id) or time (train on earlier observation points)
+   * @param gate          criteria every new model must meet, e.g. "roc_auc >= 0.7", and the
+   *                      margin by which it must beat the champion on the same test rows
+   */
+  public record TrainingSettings(
+      @JsonProperty("families") List<String> families,
+      @JsonProperty("primaryMetric") String primaryMetric,
+      @JsonProperty("folds") Integer folds,
+      @JsonProperty("parallelism") Integer parallelism,
+      @JsonProperty("balanceClasses") Boolean balanceClasses,
+      @JsonProperty("testFraction") Double testFraction,
+      @JsonProperty("split") String split,
+      @JsonProperty("seed") Long seed,
+      @JsonProperty("gate") GateSettings gate) {
+    public static final TrainingSettings DEFAULTS =
+        new TrainingSettings(null, null, null, null, null, null, null, null, null);
+
+    public TrainingSettings {
+      families = families == null ? List.of("lr", "rf", "gbt") : List.copyOf(families);
+      primaryMetric = primaryMetric == null ? "roc_auc" : primaryMetric;
+      folds = folds == null ? 3 : folds;
+      parallelism = parallelism == null ? 2 : parallelism;
+      balanceClasses = balanceClasses != null && balanceClasses;
+      testFraction = testFraction == null ? 0.2 : testFraction;
+      split = split == null ? "hash" : split;
+      seed = seed == null ? 42L : seed;
+      gate = gate == null ? new GateSettings(null, null) : gate;
+    }
+  }
+
+  /** The champion/challenger gate. */
+  public record GateSettings(
+      @JsonProperty("criteria") List<String> criteria,
+      @JsonProperty("minImprovement") Double minImprovement) {
+    public GateSettings {
+      criteria = criteria == null ? List.of("roc_auc >= 0.6", "ece <= 0.1")
+          : List.copyOf(criteria);
+      minImprovement = minImprovement == null ? 0.0 : minImprovement;
+    }
   }
 
   /**

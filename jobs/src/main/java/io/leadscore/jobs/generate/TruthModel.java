@@ -17,10 +17,10 @@ import java.util.Arrays;
  * do better than these probabilities with the information of the observation point.
  *
  * <p>{@code p = 1 / (1 + exp(-z))}, z the sum of the terms in {@link #logit}; non-linear
- * effects (a company-size bump, saturating and thresholded activity counts, recency) and
- * interactions (seniority × company size, budget × timeline, pricing views × company size,
- * demo request × free-mail) make it a function that trees fit better than a linear model. The
- * same terms are listed in docs/generator.md.
+ * effects (a company-size bump, saturating, thresholded and non-monotonic activity counts,
+ * recency) and interactions (seniority × company size, budget × timeline, pricing views ×
+ * company size, demo request × free-mail, paid social × free-mail) make it a function that
+ * trees fit better than a linear model. The same terms are listed in docs/generator.md.
  */
 public final class TruthModel {
   public static final long OBSERVATION_DAYS = 7;
@@ -41,18 +41,18 @@ public final class TruthModel {
   /** By {@link Seniority} ordinal, then {@link SizeBand} ordinal (micro, small, mid, large). */
   static final double[][] SENIORITY_BY_SIZE = {
       {-1.6, -1.6, -1.6, -1.6},
-      {-0.7, -0.6, -0.6, -0.5},
-      {-0.2, -0.1, -0.1, -0.1},
-      {0.0, 0.1, 0.1, 0.1},
-      {0.2, 0.3, 0.4, 0.3},
-      {0.3, 0.5, 0.7, 0.6},
-      {0.3, 0.5, 0.6, 0.5},
-      {0.8, 0.6, 0.2, -0.3},
-      {0.9, 0.5, 0.0, -0.4}};
+      {-0.8, -0.6, -0.5, -0.4},
+      {-0.4, -0.1, 0.0, 0.0},
+      {-0.2, 0.1, 0.2, 0.2},
+      {0.0, 0.3, 0.5, 0.4},
+      {0.0, 0.5, 0.9, 0.8},
+      {0.1, 0.5, 0.8, 0.7},
+      {1.2, 0.7, 0.0, -0.8},
+      {1.3, 0.6, -0.3, -1.0}};
   /** By {@link Budget} ordinal (Select first). */
-  static final double[] BUDGET = {0.0, -0.30, 0.10, 0.35, 0.45};
+  static final double[] BUDGET = {0.0, -0.30, 0.0, 0.15, 0.20};
   /** By {@link Timeline} ordinal (Select first). */
-  static final double[] TIMELINE = {0.0, 0.40, 0.30, 0.05, -0.15, -0.50};
+  static final double[] TIMELINE = {0.0, 0.20, 0.15, 0.0, -0.15, -0.50};
 
   private TruthModel() {}
 
@@ -150,20 +150,22 @@ public final class TruthModel {
     z += sizeBump(o.companySize());
     z += SENIORITY_BY_SIZE[o.seniority().ordinal()][band.ordinal()];
     z += o.freeMail() ? -0.6 : 0.0;
+    z += o.freeMail() && o.source() == Source.PAID_SOCIAL ? -0.5 : 0.0;
     z += o.doNotCall() ? -0.15 : 0.0;
     z += BUDGET[o.budget().ordinal()];
     z += TIMELINE[o.timeline().ordinal()];
     boolean bigBudget = o.budget() == Budget.FROM_50K_TO_250K || o.budget() == Budget.OVER_250K;
     boolean soon = o.timeline() == Timeline.IMMEDIATELY
         || o.timeline() == Timeline.WITHIN_3_MONTHS;
-    z += bigBudget && soon ? 0.7 : 0.0;
+    z += bigBudget && soon ? 1.0 : 0.0;
 
-    z += 0.55 * StrictMath.log1p(o.count(EventType.PRICING_PAGE_VIEW)) * (smallCompany ? 1.5 : 0.6);
-    z += o.count(EventType.DEMO_REQUEST) > 0 ? (o.freeMail() ? 0.6 : 1.5) : 0.0;
+    z += 0.7 * StrictMath.log1p(o.count(EventType.PRICING_PAGE_VIEW)) * (smallCompany ? 1.8 : 0.3);
+    z += o.count(EventType.DEMO_REQUEST) > 0 ? (o.freeMail() ? 0.3 : 1.8) : 0.0;
     z += o.count(EventType.WEBINAR_ATTENDED) > 0 ? 0.35 : 0.0;
     z += 0.2 * StrictMath.sqrt(Math.min(o.count(EventType.PAGE_VIEW), 10));
     z += o.count(EventType.EMAIL_CLICK) > 0 ? 0.3 : 0.0;
-    z += 0.08 * Math.min(o.count(EventType.EMAIL_OPEN), 5);
+    int opens = o.count(EventType.EMAIL_OPEN);
+    z += 0.12 * Math.min(opens, 4) - (opens >= 8 ? 0.6 : 0.0);
     z += 0.15 * Math.min(o.count(EventType.CONTENT_DOWNLOAD), 4);
     long since = o.secondsSinceLastEvent();
     if (since < 0) {
@@ -181,6 +183,6 @@ public final class TruthModel {
   static double sizeBump(long employees) {
     double s = StrictMath.log10(Math.max(1, employees));
     double d = s - 2.6;
-    return 0.7 * StrictMath.exp(-(d * d) / 0.9) - 0.35;
+    return 1.0 * StrictMath.exp(-(d * d) / 0.6) - 0.5;
   }
 }

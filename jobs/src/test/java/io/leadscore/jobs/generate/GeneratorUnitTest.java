@@ -139,12 +139,12 @@ class GeneratorUnitTest {
   @Test
   void truthModelAddsTheDocumentedTerms() {
     int[] none = new int[EventType.values().length];
-    // Baseline: organic, media, Australia, 400 employees (size bump peak ≈ +0.3486), senior.
+    // Baseline: organic, media, Australia (all 0), 398 employees (mid band), senior.
     TruthModel.Observables base = new TruthModel.Observables(Source.ORGANIC_SEARCH,
         Industry.MEDIA, Country.AUSTRALIA, 398, Seniority.SENIOR, false, false,
         Budget.NOT_ANSWERED, Timeline.NOT_ANSWERED, none, -1, 0);
-    double bump = 0.7 * Math.exp(-Math.pow(Math.log10(398) - 2.6, 2) / 0.9) - 0.35;
-    assertThat(TruthModel.logit(base)).isCloseTo(-3.05 + bump + 0.1 - 0.5, within(1e-12));
+    assertThat(TruthModel.logit(base))
+        .isCloseTo(-3.05 + bump(398) + 0.2 /* senior, mid */ - 0.5 /* no event */, within(1e-12));
 
     // Interactions: budget × timeline, pricing views × size, demo × free-mail.
     int[] pricingTwiceDemoOnce = none.clone();
@@ -153,13 +153,32 @@ class GeneratorUnitTest {
     TruthModel.Observables hot = new TruthModel.Observables(Source.REFERRAL, Industry.MEDIA,
         Country.AUSTRALIA, 50, Seniority.OWNER, true, false, Budget.OVER_250K,
         Timeline.IMMEDIATELY, pricingTwiceDemoOnce, 3600, 1);
-    double smallBump = 0.7 * Math.exp(-Math.pow(Math.log10(50) - 2.6, 2) / 0.9) - 0.35;
-    double expected = -3.05 + 0.65 + smallBump + 0.5 /* owner, small */ - 0.6 /* free mail */
-        + 0.45 + 0.40 + 0.7 /* budget, timeline, both */ + 0.55 * Math.log1p(2) * 1.5
-        + 0.6 /* demo with free mail */ + 0.45 /* last event within a day */;
+    double expected = -3.05 + 0.65 + bump(50) + 0.6 /* owner, small */ - 0.6 /* free mail */
+        + 0.20 + 0.20 + 1.0 /* budget, timeline, both */ + 0.7 * Math.log1p(2) * 1.8
+        + 0.3 /* demo with free mail */ + 0.45 /* last event within a day */;
     assertThat(TruthModel.logit(hot)).isCloseTo(expected, within(1e-12));
     assertThat(TruthModel.probability(hot)).isCloseTo(1 / (1 + Math.exp(-expected)),
         within(1e-12));
+
+    // Paid social × free-mail, too many e-mail opens, capped page views and downloads.
+    int[] busy = none.clone();
+    busy[EventType.EMAIL_OPEN.ordinal()] = 8;
+    busy[EventType.PAGE_VIEW.ordinal()] = 20;
+    busy[EventType.CONTENT_DOWNLOAD.ordinal()] = 6;
+    busy[EventType.PRICING_PAGE_VIEW.ordinal()] = 1;
+    TruthModel.Observables social = new TruthModel.Observables(Source.PAID_SOCIAL,
+        Industry.SOFTWARE, Country.INDIA, 5000, Seniority.CXO, true, true, Budget.NOT_ANSWERED,
+        Timeline.NOT_ANSWERED, busy, 2 * 86_400, 3);
+    double socialExpected = -3.05 - 0.55 + 0.35 - 0.35 + bump(5000) - 0.8 /* C-level, large */
+        - 0.6 - 0.5 /* free mail, and on paid social */ - 0.15 /* do not call */
+        + 0.7 * Math.log(2) * 0.3 /* pricing at a large company */
+        + 0.2 * Math.sqrt(10) + (0.12 * 4 - 0.6) /* opens: 8 is too many */ + 0.15 * 4
+        + 0.2 /* last event within 3 days */ + 0.25 /* 3 active days */;
+    assertThat(TruthModel.logit(social)).isCloseTo(socialExpected, within(1e-12));
+  }
+
+  private static double bump(long employees) {
+    return Math.exp(-Math.pow(Math.log10(employees) - 2.6, 2) / 0.6) - 0.5;
   }
 
   @Test

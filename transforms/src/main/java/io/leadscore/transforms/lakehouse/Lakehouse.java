@@ -10,9 +10,6 @@ import java.util.regex.Pattern;
 public final class Lakehouse {
   private static final Pattern SOURCE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
-  /** Folder of the model cache under the root. */
-  public static final String MODEL_CACHE_FOLDER = "_model_cache";
-
   private final String root;
 
   public Lakehouse(String root) {
@@ -50,9 +47,14 @@ public final class Lakehouse {
     return String.join("/", root, "reports", checkSource(source));
   }
 
-  /** Where downloaded models are cached by name and version (readable by every executor). */
+  /** Local copies of registered models, one folder per model name and version. */
   public String modelCachePath() {
-    return String.join("/", root, MODEL_CACHE_FOLDER);
+    return String.join("/", root, "_models", "cache");
+  }
+
+  /** Where a training run stages its model before uploading it to MLflow. */
+  public String modelStagingPath(String runId) {
+    return String.join("/", root, "_models", "staging", runId);
   }
 
   public static String checkSource(String source) {

@@ -30,7 +30,9 @@ public final class SilverWriter {
    */
   public static MergeCounts mergeLatest(SparkSession spark, String path, Dataset<Row> latest,
       DatasetContract d) {
-    createIfMissing(spark, path, latest);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return create(spark, path, latest);
+    }
     String id = d.idColumn().name();
     String newer = d.updatedAtColumn()
         .map(u -> String.format("s.`%1$s` > t.`%1$s` OR t.`%1$s` IS NULL", u.name()))
@@ -48,7 +50,9 @@ public final class SilverWriter {
   /** Inserts quarantine rows not already there (same dataset, batch and record). */
   public static MergeCounts appendQuarantine(SparkSession spark, String path,
       Dataset<Row> quarantine) {
-    createIfMissing(spark, path, quarantine);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return create(spark, path, quarantine);
+    }
     String on = SilverTransforms.QUARANTINE_KEY.stream()
         .map(k -> String.format("t.`%1$s` = s.`%1$s`", k)).collect(Collectors.joining(" AND "));
     return withAutoMerge(spark, () -> {
@@ -66,10 +70,13 @@ public final class SilverWriter {
     return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
   }
 
-  private static void createIfMissing(SparkSession spark, String path, Dataset<Row> rows) {
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      rows.limit(0).write().format("delta").save(path);
-    }
+  /** The first batch of a table: a plain write (every row an insert) costs less than MERGE. */
+  private static MergeCounts create(SparkSession spark, String path, Dataset<Row> rows) {
+    rows.write().format("delta").mode("errorifexists").save(path);
+    Row last = DeltaTable.forPath(spark, path).history(1)
+        .select("version", "operationMetrics").head();
+    long written = metric(last.getJavaMap(1), "numOutputRows");
+    return new MergeCounts(written, written, 0, last.getLong(0));
   }
 
   private static MergeCounts lastMergeCounts(SparkSession spark, String path) {

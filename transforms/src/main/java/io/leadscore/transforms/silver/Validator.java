@@ -37,10 +37,13 @@ import org.apache.spark.storage.StorageLevel;
 public final class Validator {
   private Validator() {}
 
-  /** What the run is about. {@code piiKey} may be null when the dataset has no PII. */
+  /**
+   * What the run is about. {@code piiKey} may be null when the dataset has no PII;
+   * {@code step} is told the name of each step as it starts (Spark UI, timings).
+   */
   public record Request(SparkSession spark, Lakehouse lakehouse, String source,
       DatasetContract dataset, String contractHash, String piiKey, String runId,
-      Instant startedAt) {}
+      Instant startedAt, java.util.function.Consumer<String> step) {}
 
   /** Ingested batches of a dataset no validating run has processed yet, oldest first. */
   public static List<IngestLog.Entry> pendingBatches(SparkSession spark, Lakehouse lakehouse,
@@ -73,6 +76,7 @@ public final class Validator {
           + " bronze does not have (added after those files were ingested?): mark them required:"
           + " false and re-ingest, or fix the contract", q.source(), d.name(), lacking));
     }
+    q.step().accept("check every row against the rules");
     Dataset<Row> checked = bronze
         .transform(b -> SilverTransforms.normalised(b, d))
         .transform(n -> SilverTransforms.typed(n, d))
@@ -90,12 +94,14 @@ public final class Validator {
     SparkSession spark = q.spark();
     DatasetContract d = q.dataset();
     long rowsRead = checked.count();
+    q.step().accept("count rule failures and rejects");
     List<QualityRun.RuleCount> rules = ruleCounts(checked, d, rowsRead);
     Dataset<Row> quarantineRows = SilverTransforms.quarantineShape(
         SilverTransforms.rejected(checked), d, q.piiKey(), q.runId(), q.startedAt());
     long quarantined = SilverTransforms.rejected(checked).count();
     Dataset<Row> accepted = SilverTransforms.accepted(checked);
 
+    q.step().accept("run the dataset checks (Deequ)");
     String runsPath = q.lakehouse().path(Table.QUALITY_RUNS);
     List<Long> history = DeltaTable.isDeltaTable(spark, runsPath)
         ? QualityRun.earlierRowsRead(spark.read().format("delta").load(runsPath), q.source(),
@@ -104,6 +110,7 @@ public final class Validator {
         accepted.select(d.columnNames().stream().map(org.apache.spark.sql.functions::col)
             .toArray(org.apache.spark.sql.Column[]::new)),
         d, d.columnNames(), rowsRead, quarantined, history);
+    q.step().accept("sample rejects for the report");
     List<QualityReport.SampleReject> samples =
         QualityReport.samples(quarantineRows, QualityReport.SAMPLE_REJECTS);
     List<String> extra = extraColumns(batches);
@@ -121,6 +128,7 @@ public final class Validator {
       return record(q, run, samples, extra);
     }
 
+    q.step().accept("hash PII and keep the latest row per id");
     Dataset<Row> latest = accepted
         .transform(a -> SilverTransforms.withPiiHashed(a, d, q.piiKey()))
         .transform(a -> SilverTransforms.latestPerId(a, d))
@@ -128,6 +136,7 @@ public final class Validator {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long distinctIds = latest.count();
+      q.step().accept("MERGE into silver");
       SilverWriter.MergeCounts merged = SilverWriter.mergeLatest(spark, silverPath, latest, d);
       if (merged.sourceRows() != distinctIds) {
         throw new IllegalStateException(String.format("MERGE into %s saw %d source rows, expected"
@@ -135,6 +144,7 @@ public final class Validator {
       }
       long quarantineInserted = 0;
       if (quarantined > 0) {
+        q.step().accept("MERGE into quarantine");
         quarantineInserted = SilverWriter.appendQuarantine(spark,
             q.lakehouse().path(Table.QUARANTINE, q.source()), quarantineRows).inserted();
       }
@@ -155,6 +165,7 @@ public final class Validator {
   /** Writes the reports and appends the run to the quality-runs table. */
   private static QualityRun record(Request q, QualityRun run,
       List<QualityReport.SampleReject> samples, List<String> extra) {
+    q.step().accept("record the quality run and write its reports");
     String base = q.lakehouse().reportsPath(q.source()) + "/quality/" + run.dataset() + "-"
         + run.runId();
     QualityRun withPaths = new QualityRun(run.runId(), run.source(), run.dataset(),

@@ -141,6 +141,21 @@ class BronzeReaderTest extends SparkTestSupport {
   }
 
   @Test
+  void parquetValuesBecomeStringsAndExtraColumnsAreRescued() throws Exception {
+    Path file = dir.resolve("leads.parquet");
+    spark().sql("SELECT 'P1' AS id, 'Pat' AS `Full Name`, 12.5D AS budget, 7 AS score")
+        .coalesce(1).write().parquet(file.toString());
+    DatasetContract d = contract().leads();
+    HeaderMatch m = HeaderMatch.of(BronzeReader.parquetColumns(spark(), file.toString()), d);
+    assertThat(m.problem(',')).isNull();
+    Row r = BronzeReader.readParquet(spark(), d, m, lineage(file)).head();
+    assertThat(r.<String>getAs("budget")).isEqualTo("12.5");
+    assertThat(r.<String>getAs("phone")).isNull();
+    assertThat(r.<scala.collection.Map<String, String>>getAs(BronzeColumns.RESCUED)
+        .get("score").get()).isEqualTo("7");
+  }
+
+  @Test
   void inspectionHashesAndFindsInvalidUtf8() throws Exception {
     byte[] good = "id,name\nL1,Zoë\n".getBytes(StandardCharsets.UTF_8);
     FileInspection ok = FileInspection.of(new ByteArrayInputStream(good), StandardCharsets.UTF_8);

@@ -1,0 +1,121 @@
+package io.leadscore.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadscore.features.gold.GoldColumns;
+import io.leadscore.models.mlflow.MlflowTracking;
+import io.leadscore.models.mlflow.ModelVersion;
+import io.leadscore.transforms.lakehouse.Lakehouse;
+import io.leadscore.transforms.lakehouse.Table;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train job against the real MLflow server of the local stack. */
+class TrainJobTest extends JobTestSupport {
+  private static final String CONTRACT = String.join("\n",
+      "contract: 1",
+      "source: tiny",
+      "datasets:",
+      "  leads:",
+      "    format: csv",
+      "    landing: tiny/leads/**/*.csv",
+      "    timing: { asOf: snapshot }",
+      "    columns:",
+      "      - { source: id, name: id, role: id, nullable: false }",
+      "      - { source: converted, name: converted, type: integer, role: label }",
+      "      - { source: channel, name: channel }",
+      "      - { source: minutes, name: minutes, type: double,",
+      "          leakageExempt: \"time on site, measured before any sales contact\" }",
+      "      - { source: noise, name: noise, type: double }",
+      "");
+  private static final String FAST = String.join("\n",
+      "training:",
+      "  families: [lr]",
+      "  folds: 2",
+      "  gate: { criteria: [\"roc_auc >= 0.7\"], minImprovement: 0.0 }");
+
+  @TempDir
+  Path dir;
+  private Path contract;
+  private Lakehouse lakehouse;
+
+  @BeforeEach
+  void goldTrainingTable() throws Exception {
+    contract = dir.resolve("tiny.yaml");
+    Files.writeString(contract, CONTRACT);
+    lakehouse = new Lakehouse(dir.resolve("lakehouse").toString());
+    StructType schema = new StructType().add(GoldColumns.LEAD_ID, DataTypes.StringType)
+        .add(GoldColumns.AS_OF, DataTypes.TimestampType).add(GoldColumns.LABEL,
+            DataTypes.IntegerType).add("channel", DataTypes.StringType)
+        .add("minutes", DataTypes.DoubleType).add("noise", DataTypes.DoubleType);
+    Random random = new Random(7);
+    List<Row> rows = new ArrayList<>();
+    Timestamp asOf = Timestamp.valueOf("2026-01-01 00:00:00");
+    for (int i = 0; i < 600; i++) {
+      String channel = random.nextBoolean() ? "web" : "ads";
+      double minutes = random.nextDouble() * 60;
+      double p = 1 / (1 + Math.exp(-(minutes / 10 - 3 + ("web".equals(channel) ? 1 : 0))));
+      rows.add(RowFactory.create("L" + i, asOf, random.nextDouble() < p ? 1 : 0, channel,
+          minutes, random.nextGaussian()));
+    }
+    spark().createDataFrame(rows, schema).write().format("delta")
+        .save(lakehouse.path(Table.GOLD_FEATURES, "tiny"));
+  }
+
+  @Test
+  void trainsLogsAndPromotesTheFirstModelToChampion() throws Exception {
+    String model = "leadscore_test_" + UUID.randomUUID().toString().substring(0, 8);
+    Path config = writeConfig(dir, FAST);
+
+    CliResult result = runCli("train", "--source", "tiny", "--contract", contract.toString(),
+        "--config", config.toString(), "--model-name", model);
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.stdout()).contains("candidate lr: validation roc_auc")
+        .contains("promoted to champion");
+    MlflowTracking mlflow = MlflowTracking.connect(
+        System.getenv().getOrDefault("LEADSCORE_TEST_MLFLOW_URI", "http://127.0.0.1:5000"));
+    ModelVersion champion = mlflow.registry().versionByAlias(model, "champion").orElseThrow();
+    assertThat(champion.version()).isEqualTo("1");
+    assertThat(spark().read().format("delta").load(lakehouse.path(Table.LEAKAGE_REPORT))
+        .count()).isEqualTo(3);
+    mlflow.registry().deleteRegisteredModel(model);
+  }
+
+  @Test
+  void anUnreachableTrackingServerFailsBeforeTraining() throws Exception {
+    Path config = writeConfig(dir, FAST);
+    Files.writeString(config, Files.readString(config)
+        .replaceAll("trackingUri: .*", "trackingUri: http://127.0.0.1:9"));
+
+    CliResult result = runCli("train", "--source", "tiny", "--contract", contract.toString(),
+        "--config", config.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).contains("127.0.0.1:9").doesNotContain("\tat ");
+    assertThat(Files.exists(Path.of(lakehouse.path(Table.LEAKAGE_REPORT)))).isFalse();
+  }
+
+  @Test
+  void badTrainingSettingsAreConfigErrors() throws Exception {
+    Path config = writeConfig(dir, "training:\n  families: [svm]\n");
+
+    CliResult result = runCli("train", "--source", "tiny", "--contract", contract.toString(),
+        "--config", config.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("cannot be: [svm]");
+  }
+}
