@@ -79,7 +79,9 @@ public abstract class JobCommand implements Callable<Integer> {
       exitCode = report(job, LeadscoreException.EXIT_JOB_FAILED,
           "failed with " + failure + " (run with --verbose for the stack trace)", e);
     }
-    boolean succeeded = exitCode == LeadscoreException.EXIT_OK;
+    // Drift is a result the DAG branches on, not a failure of the run.
+    boolean succeeded = exitCode == LeadscoreException.EXIT_OK
+        || exitCode == LeadscoreException.EXIT_DRIFT;
     if (ctx != null) {
       try {
         spark.sparkContext().setJobDescription("leadscore " + job + ": record the run");

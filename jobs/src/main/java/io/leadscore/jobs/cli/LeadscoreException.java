@@ -5,6 +5,11 @@ public class LeadscoreException extends RuntimeException {
   public static final int EXIT_OK = 0;
   public static final int EXIT_JOB_FAILED = 1;
   public static final int EXIT_USAGE = 2;
+  /**
+   * The score job finished writing and found drift above {@code scoring.driftThreshold}: a
+   * result, not a failure (the daily DAG branches on it to retrain; see airflow-dags/README.md).
+   */
+  public static final int EXIT_DRIFT = 3;
 
   private final int exitCode;
 

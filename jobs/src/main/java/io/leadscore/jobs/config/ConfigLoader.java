@@ -117,9 +117,24 @@ public final class ConfigLoader {
             e.getKey()));
       }
     }
+    LeadscoreConfig.ScoringSettings scoring = config.scoring();
+    java.util.List<Double> cuts = scoring.tierCuts();
+    boolean cutsOk = cuts.size() == 3 && cuts.stream().allMatch(c -> c != null && c > 0 && c < 1)
+        && cuts.get(0) > cuts.get(1) && cuts.get(1) > cuts.get(2);
+    if (!cutsOk) {
+      throw new ConfigException(String.format("%s: scoring.tierCuts must be three percentiles"
+          + " strictly between 0 and 1, descending (A, B, C cut points), cannot be: %s", file,
+          cuts));
+    }
+    double drift = scoring.driftThreshold();
+    if (!(drift > 0) || Double.isInfinite(drift)) {
+      throw new ConfigException(String.format(
+          "%s: scoring.driftThreshold must be a PSI > 0, cannot be: %s", file, drift));
+    }
     return new LeadscoreConfig(
         new LeadscoreConfig.LakehouseSettings(root, landing),
-        config.mlflow(), config.metrics(), config.pii(), config.spark(), config.training());
+        config.mlflow(), config.metrics(), config.pii(), config.spark(), config.training(),
+        scoring);
   }
 
   private static String lakehouseLocation(Path file, String key, String value) {

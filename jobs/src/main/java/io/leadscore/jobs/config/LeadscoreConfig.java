@@ -16,11 +16,13 @@ public record LeadscoreConfig(
     @JsonProperty(value = "metrics", required = true) MetricsSettings metrics,
     @JsonProperty("pii") PiiSettings pii,
     @JsonProperty("spark") Map<String, String> spark,
-    @JsonProperty("training") TrainingSettings training) {
+    @JsonProperty("training") TrainingSettings training,
+    @JsonProperty("scoring") ScoringSettings scoring) {
 
   public LeadscoreConfig {
     spark = spark == null ? Map.of() : Map.copyOf(spark);
     training = training == null ? TrainingSettings.DEFAULTS : training;
+    scoring = scoring == null ? ScoringSettings.defaults() : scoring;
   }
 
   /**
@@ -68,6 +70,27 @@ public record LeadscoreConfig(
       criteria = criteria == null ? List.of("roc_auc >= 0.6", "ece <= 0.1")
           : List.copyOf(criteria);
       minImprovement = minImprovement == null ? 0.0 : minImprovement;
+    }
+  }
+
+  /**
+   * The score job: percentile cut points of tiers A, B, C (descending; below the last is D)
+   * and the PSI above which drift is flagged.
+   */
+  public record ScoringSettings(
+      @JsonProperty("tierCuts") java.util.List<Double> tierCuts,
+      @JsonProperty("driftThreshold") Double driftThreshold) {
+    public static final java.util.List<Double> DEFAULT_TIER_CUTS = java.util.List.of(0.9, 0.7,
+        0.4);
+    public static final double DEFAULT_DRIFT_THRESHOLD = 0.2;
+
+    public ScoringSettings {
+      tierCuts = tierCuts == null ? DEFAULT_TIER_CUTS : java.util.List.copyOf(tierCuts);
+      driftThreshold = driftThreshold == null ? DEFAULT_DRIFT_THRESHOLD : driftThreshold;
+    }
+
+    public static ScoringSettings defaults() {
+      return new ScoringSettings(null, null);
     }
   }
 

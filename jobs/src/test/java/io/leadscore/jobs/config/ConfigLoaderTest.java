@@ -73,10 +73,10 @@ class ConfigLoaderTest {
 
   @Test
   void unknownTopLevelSectionIsAnError() throws IOException {
-    Path file = write(VALID + "scoring:\n  tiers: 4\n");
+    Path file = write(VALID + "serving:\n  tiers: 4\n");
 
     assertThatThrownBy(() -> loader.load(file))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'scoring'");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'serving'");
   }
 
   @Test
@@ -133,5 +133,26 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> loader.load(file))
         .isInstanceOf(ConfigException.class).hasMessageContaining("shuffle.partitions");
+  }
+
+  @Test
+  void scoringSectionHasDefaultsAndChecksItsValues() throws IOException {
+    LeadscoreConfig defaults = loader.load(write(VALID));
+    assertThat(defaults.scoring().tierCuts()).containsExactly(0.9, 0.7, 0.4);
+    assertThat(defaults.scoring().driftThreshold()).isEqualTo(0.2);
+    String spark = "spark:\n  fs.s3a.secret.key: ${SECRET}\n";
+    LeadscoreConfig custom = loader.load(write(VALID.replace(spark, spark
+        + "scoring:\n  tierCuts: [0.8, 0.5, 0.2]\n  driftThreshold: 0.25\n")));
+    assertThat(custom.scoring().tierCuts()).containsExactly(0.8, 0.5, 0.2);
+    assertThat(custom.scoring().driftThreshold()).isEqualTo(0.25);
+
+    assertThatThrownBy(() -> loader.load(write(VALID + "scoring:\n  tierCuts: [0.4, 0.7, 0.9]\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("scoring.tierCuts")
+        .hasMessageContaining("[0.4, 0.7, 0.9]");
+    assertThatThrownBy(() -> loader.load(write(VALID + "scoring:\n  tierCuts: [0.9, 0.5]\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("[0.9, 0.5]");
+    assertThatThrownBy(() -> loader.load(write(VALID + "scoring:\n  driftThreshold: -1\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("scoring.driftThreshold")
+        .hasMessageContaining("-1.0");
   }
 }

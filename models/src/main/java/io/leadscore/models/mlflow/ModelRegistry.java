@@ -249,6 +249,32 @@ public final class ModelRegistry {
     return PipelineModel.load(new Path(dir, SparkModelFiles.MODEL_DATA).toString());
   }
 
+  /**
+   * Loads a version from the cache without asking the server (for a fallback when the
+   * registry is down): only a complete download (its marker written last) counts.
+   *
+   * @return empty if that version is not completely in the cache
+   */
+  public static Optional<PipelineModel> loadCachedSparkModel(String name, String version,
+      String cacheDir, Configuration conf) {
+    Path dir = new Path(new Path(cacheDir, safeName(name)), version);
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(new Path(dir, DOWNLOAD_MARKER))
+          || !fs.exists(new Path(dir, SparkModelFiles.MODEL_DATA))) {
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model cache at " + dir, e);
+    }
+    return Optional.of(PipelineModel.load(new Path(dir, SparkModelFiles.MODEL_DATA).toString()));
+  }
+
+  /** The cache folder of a registered model (its versions are sub-folders). */
+  public static String cacheFolder(String cacheDir, String name) {
+    return new Path(cacheDir, safeName(name)).toString();
+  }
+
   private String proxyRootOf(ModelVersion v) {
     String source = v.source();
     String scheme = URI.create(source).getScheme();

@@ -1,0 +1,187 @@
+package io.leadscore.jobs;
+
+
+import io.leadscore.features.gold.GoldColumns;
+import io.leadscore.features.gold.GoldWriter;
+import io.leadscore.jobs.cli.JobCommand;
+import io.leadscore.jobs.cli.JobContext;
+import io.leadscore.jobs.cli.LeadscoreException;
+import io.leadscore.jobs.config.ConfigException;
+import io.leadscore.jobs.config.LeadscoreConfig;
+import io.leadscore.models.scoring.BatchScoring;
+import io.leadscore.models.scoring.CompiledScorer;
+import io.leadscore.models.scoring.ModelResolver;
+import io.leadscore.models.scoring.ScorerOptions;
+import io.leadscore.transforms.lakehouse.Lakehouse;
+import io.leadscore.transforms.lakehouse.Table;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Gold scoring features → serving scores: resolves the champion (or a given version, with a
+ * cached fallback), scores the leads whose features changed since the last run (all with
+ * {@code --full}), MERGEs scores with percentile, tier and reasons, then measures drift against
+ * the training features and exits {@value LeadscoreException#EXIT_DRIFT} if it is above
+ * {@code scoring.driftThreshold}.
+ */
+@Command(name = "score", mixinStandardHelpOptions = true,
+    description = "Score current leads of a source into the scores table; measure drift."
+        + " Exit 3: drift above scoring.driftThreshold (scores written).")
+public final class ScoreJob extends JobCommand {
+
+  @Option(names = "--source", required = true, paramLabel = "NAME", description = "Source.")
+  String source;
+
+  @Option(names = "--model-name", paramLabel = "NAME",
+      description = "Registered model (default: leadscore_<source>).")
+  String modelName;
+
+  @Option(names = "--model-version", paramLabel = "V",
+      description = "Model version (default: the one with alias champion).")
+  String modelVersion;
+
+  @Option(names = "--full", description = "Score every current lead, not only changed ones.")
+  boolean full;
+
+  @Option(names = "--no-drift-exit", description = "Exit 0 even when drift is flagged.")
+  boolean noDriftExit;
+
+  @Override
+  protected String description() {
+    return "score leads of " + source;
+  }
+
+  @Override
+  protected void checkOptions() {
+    try {
+      Lakehouse.checkSource(source);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--source: " + e.getMessage());
+    }
+    if (modelName == null) {
+      modelName = "leadscore_" + source;
+    } else if (modelName.isBlank()) {
+      throw new ConfigException("--model-name must not be blank, cannot be: '" + modelName + "'");
+    }
+    if (modelVersion != null && !modelVersion.matches("[1-9][0-9]*")) {
+      throw new ConfigException("--model-version must be a positive integer, cannot be: "
+          + modelVersion);
+    }
+  }
+
+  @Override
+  protected void run(JobContext ctx) {
+    var spark = ctx.spark();
+    LeadscoreConfig.ScoringSettings settings = ctx.config().scoring();
+    String featuresPath = ctx.lakehouse().path(Table.GOLD_SCORING_FEATURES, source);
+    String trainingPath = ctx.lakehouse().path(Table.GOLD_FEATURES, source);
+    String scoresPath = ctx.lakehouse().path(Table.SCORES, source);
+    long featuresVersion = GoldWriter.latestVersion(spark, featuresPath).orElseThrow(() ->
+        LeadscoreException.jobFailed("no scoring features at %s: run features --mode scoring"
+            + " --source %s first", featuresPath, source));
+
+    ctx.step("resolve model " + modelName);
+    String cache = ctx.lakehouse().modelCachePath();
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    ModelResolver.Resolved model;
+    try {
+      model = ModelResolver.resolve(ctx.config().mlflow().trackingUri(), modelName,
+          modelVersion, cache, hadoop);
+    } catch (ModelResolver.NoUsableModelException e) {
+      throw new LeadscoreException(LeadscoreException.EXIT_JOB_FAILED, e.getMessage()
+          + ". Nothing was written.", e);
+    }
+    if (model.fallback()) {
+      System.err.printf("WARNING leadscore score: FALLBACK MODEL: %s; scoring with the last used"
+          + " version %s of '%s' from the cache at %s, every row flagged fallback=true%n",
+          model.problem(), model.version(), modelName, cache);
+    }
+    ctx.say("model %s version %s%s", modelName, model.version(),
+        model.fallback() ? " (FALLBACK)" : "");
+
+    ctx.step("find leads to score");
+    Dataset<Row> features = spark.read().format("delta").option("versionAsOf", featuresVersion)
+        .load(featuresPath);
+    Optional<Long> lastVersion = lastFeaturesVersion(ctx, scoresPath, model);
+    boolean fullRun = full || lastVersion.isEmpty();
+    Dataset<Row> toScore = features;
+    Dataset<Row> deleted = null;
+    if (!fullRun) {
+      Dataset<Row> changed = lastVersion.get() >= featuresVersion
+          ? features.select(GoldColumns.LEAD_ID).limit(0)
+          : BatchScoring.changedLeadIds(spark, featuresPath, lastVersion.get() + 1,
+              featuresVersion);
+      toScore = features.join(changed, GoldColumns.LEAD_ID, "left_semi");
+      deleted = changed.join(features.select(GoldColumns.LEAD_ID), GoldColumns.LEAD_ID,
+          "left_anti");
+    }
+
+    ctx.step("score and merge");
+    Optional<Dataset<Row>> training = GoldWriter.latestVersion(spark, trainingPath)
+        .map(v -> spark.read().format("delta").load(trainingPath));
+    ScorerOptions options = training.map(t -> ScorerOptions.defaults().withReference(t))
+        .orElse(ScorerOptions.defaults());
+    CompiledScorer scorer = DriftCheck.compile(model, features, options);
+    Dataset<Row> scored = BatchScoring.score(scorer, toScore, new BatchScoring.RunInfo(
+        modelName, model.version(), model.fallback(), featuresVersion, ctx.startedAt(),
+        ctx.runId())).cache();
+    long scoredRows = scored.count();
+    BatchScoring.merge(scored, deleted, fullRun, scoresPath);
+    BatchScoring.refreshPercentiles(spark, scoresPath, settings.tierCuts());
+    scored.unpersist();
+    ModelResolver.recordLastUsed(modelName, model.version(), cache, hadoop);
+    Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
+    long current = scores.count();
+    ctx.metrics().addRows("read", features.count()).addRows("scored", scoredRows)
+        .addRows("written", current);
+    ctx.say("%s run: scored %d leads, %d in %s (features version %d)",
+        fullRun ? "full" : "incremental", scoredRows, current, scoresPath, featuresVersion);
+    for (Row r : scores.groupBy(BatchScoring.TIER).count().collectAsList()) {
+      ctx.metrics().gauge("tier_share", "Share of current leads per tier",
+          new String[] {"tier"}, new String[] {String.valueOf(r.getString(0))},
+          current == 0 ? 0 : (double) r.getLong(1) / current);
+    }
+
+    if (training.isEmpty()) {
+      System.err.printf("WARNING leadscore score: no training features at %s: drift not"
+          + " measured%n", trainingPath);
+      return;
+    }
+    ctx.step("measure drift");
+    boolean drifted = DriftCheck.measure(ctx, source, scorer, training.get(), features, scores,
+        settings.driftThreshold());
+    if (drifted && !noDriftExit) {
+      throw new LeadscoreException(LeadscoreException.EXIT_DRIFT, String.format(
+          "drift above the threshold %.3f (see %s); scores were written",
+          settings.driftThreshold(), ctx.lakehouse().path(Table.DRIFT)));
+    }
+  }
+
+  /**
+   * The features version of the last scoring run, if the scores table exists and was written
+   * by this same model (another model, or a change of fallback, rescoring everything).
+   */
+  private static Optional<Long> lastFeaturesVersion(JobContext ctx, String scoresPath,
+      ModelResolver.Resolved model) {
+    if (GoldWriter.latestVersion(ctx.spark(), scoresPath).isEmpty()) {
+      return Optional.empty();
+    }
+    Dataset<Row> scores = ctx.spark().read().format("delta").load(scoresPath);
+    List<Row> models = scores.select(BatchScoring.MODEL_NAME, BatchScoring.MODEL_VERSION,
+        BatchScoring.FALLBACK).distinct().collectAsList();
+    boolean sameModel = models.size() == 1 && models.get(0).getString(0).equals(model.name())
+        && models.get(0).getString(1).equals(model.version())
+        && models.get(0).getBoolean(2) == model.fallback();
+    if (!sameModel) {
+      return Optional.empty();
+    }
+    Row max = scores.agg(org.apache.spark.sql.functions.max(BatchScoring.FEATURES_VERSION))
+        .head();
+    return max.isNullAt(0) ? Optional.empty() : Optional.of(max.getLong(0));
+  }
+
+}

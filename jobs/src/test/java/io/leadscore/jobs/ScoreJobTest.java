@@ -1,0 +1,312 @@
+package io.leadscore.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.delta.tables.DeltaTable;
+import io.leadscore.features.FeatureSpec;
+import io.leadscore.features.gold.GoldColumns;
+import io.leadscore.features.gold.GoldWriter;
+import io.leadscore.features.pipeline.FeaturePipelineBuilder;
+import io.leadscore.jobs.cli.LeadscoreException;
+import io.leadscore.models.gate.ChampionChallengerGate;
+import io.leadscore.models.gate.GateDecision;
+import io.leadscore.models.gate.GatePolicy;
+import io.leadscore.models.gate.ModelPublisher;
+import io.leadscore.models.mlflow.LoggedModel;
+import io.leadscore.models.mlflow.MlflowCredentials;
+import io.leadscore.models.mlflow.MlflowRun;
+import io.leadscore.models.mlflow.MlflowTracking;
+import io.leadscore.models.mlflow.SparkModelEnvironment;
+import io.leadscore.models.mlflow.TrackingUnavailableException;
+import io.leadscore.models.scoring.BatchScoring;
+import io.leadscore.transforms.lakehouse.Lakehouse;
+import io.leadscore.transforms.lakehouse.Table;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The score job against the real MLflow server: a small logistic-regression pipeline trained
+ * here on hand-made gold rows is registered as champion under a unique name, then scored
+ * through the CLI on hand-made scoring features.
+ */
+class ScoreJobTest extends JobTestSupport {
+  private static final String SOURCE = "crm";
+  private static final String[] SOURCES = {"Google", "Referral", "Direct"};
+  private static final StructType TRAINING = new StructType()
+      .add(GoldColumns.LEAD_ID, DataTypes.StringType)
+      .add(GoldColumns.AS_OF, DataTypes.TimestampType)
+      .add("lead_source", DataTypes.StringType)
+      .add("engagement", DataTypes.DoubleType)
+      .add("noise", DataTypes.DoubleType)
+      .add(GoldColumns.LABEL, DataTypes.IntegerType);
+  private static final Timestamp AS_OF = Timestamp.valueOf("2026-01-10 00:00:00");
+
+  private static MlflowTracking mlflow;
+  private static String modelName;
+  private static Dataset<Row> training;
+
+  @TempDir
+  static Path shared;
+  @TempDir
+  Path dir;
+
+  /** Once per class (spark() is an instance method of the fixture). */
+  @BeforeEach
+  void registerChampion() {
+    if (modelName != null) {
+      return;
+    }
+    String uri = Optional.ofNullable(System.getenv("LEADSCORE_TEST_MLFLOW_URI"))
+        .filter(s -> !s.isBlank()).orElse("http://127.0.0.1:5000");
+    mlflow = MlflowTracking.connect(uri, MlflowCredentials.fromEnvironment());
+    try {
+      mlflow.checkReachable();
+    } catch (TrackingUnavailableException e) {
+      if ("1".equals(System.getenv("LEADSCORE_REQUIRE_SERVICES"))) {
+        throw e;
+      }
+      Assumptions.abort(e.getMessage());
+    }
+    String name = "test-score-" + UUID.randomUUID().toString().substring(0, 8);
+    training = trainingRows(400, 1).cache();
+    FeatureSpec spec = new FeatureSpec(GoldColumns.LEAD_ID, GoldColumns.AS_OF,
+        GoldColumns.LABEL, List.of("lead_source"), List.of("engagement", "noise"), List.of(),
+        null);
+    List<PipelineStage> stages = new ArrayList<>(Arrays.asList(
+        FeaturePipelineBuilder.from(spec).rareMinCount(5).build().getStages()));
+    stages.add(new LogisticRegression().setMaxIter(50));
+    PipelineModel model = new Pipeline().setStages(stages.toArray(PipelineStage[]::new))
+        .fit(training);
+    modelName = name;
+    try (MlflowRun run = mlflow.startRun(modelName, "score test", Map.of())) {
+      LoggedModel logged = run.logSparkModel(model, "model",
+          SparkModelEnvironment.of(spark(), mlflow), shared.resolve("stage").toUri().toString());
+      GatePolicy policy = GatePolicy.of(List.of(), "roc_auc", 0);
+      GateDecision decision = new ChampionChallengerGate(policy)
+          .decide(Map.of("roc_auc", 0.9), Optional.empty());
+      ModelPublisher.publish(mlflow, modelName, logged, decision, policy);
+      run.finish();
+    }
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (mlflow == null) {
+      return;
+    }
+    try {
+      if (modelName != null && mlflow.registry().exists(modelName)) {
+        mlflow.registry().deleteRegisteredModel(modelName);
+      }
+      mlflow.client().getExperimentByName(modelName)
+          .ifPresent(x -> mlflow.client().deleteExperiment(x.getExperimentId()));
+    } catch (RuntimeException ignored) {
+      // best effort
+    }
+    mlflow.close();
+  }
+
+  /** Labelled rows whose label depends strongly on engagement, a little on the source. */
+  private Dataset<Row> trainingRows(int n, long seed) {
+    Random random = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double engagement = random.nextGaussian();
+      String source = SOURCES[random.nextInt(SOURCES.length)];
+      double logit = 2.5 * engagement + ("Referral".equals(source) ? 0.8 : 0.0) - 0.3;
+      int label = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+      rows.add(RowFactory.create("t" + i, AS_OF, source, engagement, random.nextGaussian(),
+          label));
+    }
+    return spark().createDataFrame(rows, TRAINING);
+  }
+
+  /** Scoring features of n current leads from the training distribution, engagement + shift. */
+  private Dataset<Row> scoringRows(int n, long seed, double shift) {
+    return trainingRows(n, seed)
+        .withColumn(GoldColumns.LEAD_ID, functions.concat(functions.lit("L"),
+            functions.substring(col(GoldColumns.LEAD_ID), 2, 10)))
+        .withColumn("engagement", col("engagement").plus(shift))
+        .drop(GoldColumns.LABEL)
+        .transform(ScoreJobTest::withHash);
+  }
+
+  private static Dataset<Row> withHash(Dataset<Row> rows) {
+    return rows.withColumn(GoldColumns.FEATURE_HASH, functions.sha2(functions.concat_ws("|",
+        col("lead_source"), col("engagement").cast("string"), col("noise").cast("string")), 256))
+        .withColumn(GoldColumns.FEATURES_RUN_ID, functions.lit("f1"));
+  }
+
+  private Lakehouse lakehouse() {
+    return new Lakehouse(dir.resolve("lakehouse").toString());
+  }
+
+  private String scoresPath() {
+    return lakehouse().path(Table.SCORES, SOURCE);
+  }
+
+  private Path setUp(Dataset<Row> scoring, String mlflowUri) throws Exception {
+    training.write().format("delta").mode(SaveMode.Overwrite)
+        .save(lakehouse().path(Table.GOLD_FEATURES, SOURCE));
+    GoldWriter.mergeScoring(scoring, lakehouse().path(Table.GOLD_SCORING_FEATURES, SOURCE),
+        "{}");
+    return config(mlflowUri);
+  }
+
+  private Path config(String mlflowUri) throws Exception {
+    Path config = writeConfig(dir, "");
+    if (mlflowUri != null) {
+      Files.writeString(config, Files.readString(config)
+          .replaceAll("trackingUri: .*", "trackingUri: " + mlflowUri));
+    }
+    return config;
+  }
+
+  private CliResult score(Path config, String... extra) {
+    List<String> args = new ArrayList<>(List.of("score", "--config", config.toString(),
+        "--source", SOURCE, "--model-name", modelName));
+    args.addAll(List.of(extra));
+    return runCli(args.toArray(String[]::new));
+  }
+
+  private List<Row> scoreRows() {
+    return spark().read().format("delta").load(scoresPath()).orderBy(BatchScoring.LEAD_ID)
+        .collectAsList();
+  }
+
+  @Test
+  void scoresEveryLeadIdempotentlyThenOnlyChangedOnes() throws Exception {
+    Dataset<Row> scoring = scoringRows(300, 2, 0.0);
+    Path config = setUp(scoring, null);
+
+    CliResult first = score(config);
+    assertThat(first.exitCode()).as(first.output()).isEqualTo(0);
+    Dataset<Row> scores = spark().read().format("delta").load(scoresPath());
+    assertThat(scores.count()).isEqualTo(300);
+    List<Row> rows = scoreRows();
+    double[] cuts = {0.9, 0.7, 0.4};
+    for (Row r : rows) {
+      double p = r.getAs(BatchScoring.PERCENTILE);
+      String tier = r.getAs(BatchScoring.TIER);
+      String expected = p >= cuts[0] ? "A" : p >= cuts[1] ? "B" : p >= cuts[2] ? "C" : "D";
+      assertThat(tier).as("tier of percentile %s", p).isEqualTo(expected);
+      assertThat((String) r.getAs(BatchScoring.MODEL_VERSION)).isEqualTo("1");
+      assertThat((Boolean) r.getAs(BatchScoring.FALLBACK)).isFalse();
+      assertThat(r.getList(r.fieldIndex(BatchScoring.REASONS_UP)).size()
+          + r.getList(r.fieldIndex(BatchScoring.REASONS_DOWN)).size()).isBetween(1, 6);
+    }
+    // Percentiles follow the scores: a higher score never has a lower percentile.
+    List<Row> byScore = scores.orderBy(BatchScoring.SCORE).collectAsList();
+    for (int i = 1; i < byScore.size(); i++) {
+      assertThat(byScore.get(i).getDouble(byScore.get(i).fieldIndex(BatchScoring.PERCENTILE)))
+          .isGreaterThanOrEqualTo(byScore.get(i - 1).getDouble(
+              byScore.get(i - 1).fieldIndex(BatchScoring.PERCENTILE)));
+    }
+    // The lead with the highest engagement pushes up on engagement.
+    Row best = byScore.get(byScore.size() - 1);
+    assertThat(best.getString(best.fieldIndex(BatchScoring.TIER))).isEqualTo("A");
+    // Drift: the same distribution as training is not flagged.
+    Dataset<Row> drift = spark().read().format("delta").load(lakehouse().path(Table.DRIFT));
+    assertThat(drift.count()).isEqualTo(4); // lead_source, engagement, noise, score
+    assertThat(drift.where(col("flagged")).count()).as(first.output()).isZero();
+
+    CliResult rerun = score(config);
+    assertThat(rerun.exitCode()).as(rerun.output()).isEqualTo(0);
+    assertThat(scoreRows()).as("a rerun leaves the table identical").isEqualTo(rows);
+    CliResult fullRerun = score(config, "--full");
+    assertThat(fullRerun.exitCode()).as(fullRerun.output()).isEqualTo(0);
+    assertThat(scoreRows()).as("a full rerun on the same inputs too").isEqualTo(rows);
+
+    // One lead's features change, one lead is gone: exactly that one is rescored.
+    Dataset<Row> changed = scoring.where(col(GoldColumns.LEAD_ID).notEqual("L1"))
+        .withColumn("engagement", functions.when(col(GoldColumns.LEAD_ID).equalTo("L0"),
+            col("engagement").plus(3)).otherwise(col("engagement")))
+        .transform(ScoreJobTest::withHash);
+    GoldWriter.mergeScoring(changed, lakehouse().path(Table.GOLD_SCORING_FEATURES, SOURCE),
+        "{}");
+    CliResult incremental = score(config);
+    assertThat(incremental.exitCode()).as(incremental.output()).isEqualTo(0);
+    assertThat(incremental.stdout()).contains("incremental run: scored 1 leads");
+    Dataset<Row> after = spark().read().format("delta").load(scoresPath());
+    assertThat(after.count()).isEqualTo(299);
+    assertThat(after.where(col(BatchScoring.LEAD_ID).equalTo("L1")).count()).isZero();
+    String firstRun = rows.get(0).getAs(BatchScoring.RUN_ID);
+    List<Row> rescored = after.where(col(BatchScoring.RUN_ID).notEqual(firstRun))
+        .collectAsList();
+    assertThat(rescored).hasSize(1);
+    assertThat(rescored.get(0).getString(rescored.get(0).fieldIndex(BatchScoring.LEAD_ID)))
+        .isEqualTo("L0");
+    double before = rows.stream().filter(r -> r.getAs(BatchScoring.LEAD_ID).equals("L0"))
+        .findFirst().orElseThrow().getAs(BatchScoring.SCORE);
+    assertThat((double) rescored.get(0).getAs(BatchScoring.SCORE)).isGreaterThan(before);
+
+    // Registry down: the last used version from the cache, loudly, every row flagged.
+    CliResult down = score(config("http://127.0.0.1:9"), "--full");
+    assertThat(down.exitCode()).as(down.output()).isEqualTo(0);
+    assertThat(down.stderr()).contains("FALLBACK MODEL");
+    Dataset<Row> fallback = spark().read().format("delta").load(scoresPath());
+    assertThat(fallback.count()).isEqualTo(299);
+    assertThat(fallback.where(col(BatchScoring.FALLBACK)).count()).isEqualTo(299);
+    assertThat(fallback.where(col(BatchScoring.MODEL_VERSION).equalTo("1")).count())
+        .isEqualTo(299);
+  }
+
+  @Test
+  void noCacheAndRegistryDownFailsAndWritesNothing() throws Exception {
+    Path config = setUp(scoringRows(50, 3, 0.0), "http://127.0.0.1:9");
+    CliResult r = score(config);
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(LeadscoreException.EXIT_JOB_FAILED);
+    assertThat(r.stderr()).contains("no usable model '" + modelName + "'")
+        .contains("Nothing was written");
+    assertThat(DeltaTable.isDeltaTable(spark(), scoresPath())).isFalse();
+    assertThat(DeltaTable.isDeltaTable(spark(), lakehouse().path(Table.DRIFT))).isFalse();
+  }
+
+  @Test
+  void shiftedFeaturesAreDriftExit3UnlessTurnedOff() throws Exception {
+    Path config = setUp(scoringRows(300, 4, 1.5), null);
+    CliResult r = score(config);
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(LeadscoreException.EXIT_DRIFT);
+    assertThat(spark().read().format("delta").load(scoresPath()).count())
+        .as("scores are written before the drift exit").isEqualTo(300);
+    Dataset<Row> drift = spark().read().format("delta").load(lakehouse().path(Table.DRIFT));
+    assertThat(drift.where(col("flagged")).select("feature").as(
+        org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .contains("engagement", "__score__").doesNotContain("noise", "lead_source");
+
+    CliResult noExit = score(config, "--no-drift-exit");
+    assertThat(noExit.exitCode()).as(noExit.output()).isEqualTo(0);
+
+    // The drift job alone (the DAG's drift_check) says the same.
+    CliResult driftOnly = runCli("drift", "--config", config.toString(), "--source", SOURCE);
+    assertThat(driftOnly.exitCode()).as(driftOnly.output())
+        .isEqualTo(LeadscoreException.EXIT_DRIFT);
+    assertThat(spark().read().format("delta").load(lakehouse().path(Table.DRIFT))
+        .where(col("flagged")).select("run_id").distinct().count()).isEqualTo(3);
+  }
+}

@@ -1,0 +1,128 @@
+package io.leadscore.models.scoring;
+
+import io.leadscore.models.mlflow.MlflowTracking;
+import io.leadscore.models.mlflow.ModelRegistry;
+import io.leadscore.models.mlflow.ModelVersion;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+
+/**
+ * Finds the model a scoring run uses: an explicit version or the one the {@code champion}
+ * alias points at, downloaded once per version into a cache. If the registry cannot be reached
+ * or that model cannot be loaded, the version last used successfully (a marker in the cache,
+ * written by {@link #recordLastUsed}) is loaded from the cache instead and flagged as a
+ * fallback; with no such version there is no usable model.
+ */
+public final class ModelResolver {
+
+  public static final String CHAMPION = "champion";
+  /** Per registered model, in its cache folder: the version of the last successful score. */
+  static final String LAST_USED = "_last_used";
+
+  /**
+   * The model to score with.
+   *
+   * @param fallback true when the registry or the requested model failed and the last used
+   *     version from the cache is used instead; {@code problem} then says why
+   */
+  public record Resolved(String name, String version, PipelineModel model, boolean fallback,
+      String problem) {}
+
+  /** No model can be used at all: the registry failed and the cache has no last used one. */
+  public static final class NoUsableModelException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoUsableModelException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private ModelResolver() {}
+
+  /**
+   * @param version an explicit version, or null for the champion
+   * @throws NoUsableModelException if neither the registry nor the cache gives a model
+   */
+  public static Resolved resolve(String trackingUri, String name, String version,
+      String cacheDir, Configuration conf) {
+    RuntimeException problem;
+    try (MlflowTracking mlflow = MlflowTracking.connect(trackingUri)) {
+      ModelRegistry registry = mlflow.registry();
+      String v = version;
+      if (v == null) {
+        v = registry.versionByAlias(name, CHAMPION).map(ModelVersion::version)
+            .orElseThrow(() -> new IllegalStateException("model '" + name + "' has no "
+                + CHAMPION + " alias in the registry at " + trackingUri
+                + " (train and promote a model first, or pass --model-version)"));
+      }
+      return new Resolved(name, v, registry.loadSparkModel(name, v, cacheDir), false, null);
+    } catch (RuntimeException e) {
+      problem = e;
+    }
+    String why = problem.getMessage();
+    Optional<String> last = lastUsed(name, cacheDir, conf);
+    if (last.isEmpty()) {
+      throw new NoUsableModelException("no usable model '" + name + "': " + why
+          + "; and no version of it was used before from the cache at "
+          + ModelRegistry.cacheFolder(cacheDir, name) + " to fall back on", problem);
+    }
+    Optional<PipelineModel> cached;
+    try {
+      cached = ModelRegistry.loadCachedSparkModel(name, last.get(), cacheDir, conf);
+    } catch (RuntimeException e) {
+      problem.addSuppressed(e);
+      cached = Optional.empty();
+    }
+    if (cached.isEmpty()) {
+      throw new NoUsableModelException("no usable model '" + name + "': " + why
+          + "; the last used version " + last.get() + " is no longer complete in the cache at "
+          + ModelRegistry.cacheFolder(cacheDir, name), problem);
+    }
+    return new Resolved(name, last.get(), cached.get(), true, why);
+  }
+
+  /** The version last used successfully, if recorded. */
+  public static Optional<String> lastUsed(String name, String cacheDir, Configuration conf) {
+    Path marker = new Path(ModelRegistry.cacheFolder(cacheDir, name), LAST_USED);
+    try {
+      FileSystem fs = marker.getFileSystem(conf);
+      if (!fs.exists(marker)) {
+        return Optional.empty();
+      }
+      try (var in = fs.open(marker)) {
+        String v = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + marker, e);
+    }
+  }
+
+  /** Records {@code version} as the last one used successfully (after the scores are written). */
+  public static void recordLastUsed(String name, String version, String cacheDir,
+      Configuration conf) {
+    Path folder = new Path(ModelRegistry.cacheFolder(cacheDir, name));
+    Path marker = new Path(folder, LAST_USED);
+    Path partial = new Path(folder, "." + LAST_USED + "-" + java.util.UUID.randomUUID());
+    try {
+      FileSystem fs = marker.getFileSystem(conf);
+      try (OutputStream out = fs.create(partial, true)) {
+        out.write((version + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      fs.delete(marker, false);
+      if (!fs.rename(partial, marker)) {
+        throw new IOException("cannot move " + partial + " to " + marker);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the last used model version at " + marker,
+          e);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.leadscore.models.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.leadscore.testing.SparkTestSupport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class DriftMonitorTest extends SparkTestSupport {
+  private static final StructType SCHEMA = new StructType()
+      .add("x", DataTypes.DoubleType).add("level", DataTypes.StringType);
+
+  @Test
+  void psiOfKnownShares() {
+    // (0.3-0.5)ln(0.3/0.5) + (0.7-0.5)ln(0.7/0.5)
+    double expected = -0.2 * Math.log(0.6) + 0.2 * Math.log(1.4);
+    assertThat(DriftMonitor.psi(new double[] {0.5, 0.5}, new double[] {0.3, 0.7}))
+        .isCloseTo(expected, within(1e-12));
+    assertThat(DriftMonitor.psi(new double[] {0.2, 0.8}, new double[] {0.2, 0.8})).isZero();
+    // An empty bin counts with the floor, not as infinity.
+    assertThat(DriftMonitor.psi(new double[] {1.0, 0.0}, new double[] {0.5, 0.5}))
+        .isCloseTo(-0.5 * Math.log(0.5) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4), within(1e-9));
+  }
+
+  private Dataset<Row> rows(int n, double shift, String rareLevel, boolean someNulls) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Double x = someNulls && i % 4 == 0 ? null : (i % 100) + shift;
+      String level = i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "c";
+      if (rareLevel != null && i % 200 == 0) {
+        level = rareLevel;
+      }
+      rows.add(RowFactory.create(x, level));
+    }
+    return spark().createDataFrame(rows, SCHEMA);
+  }
+
+  private static Map<String, DriftMonitor.ColumnDrift> byFeature(
+      List<DriftMonitor.ColumnDrift> d) {
+    return d.stream().collect(Collectors.toMap(DriftMonitor.ColumnDrift::feature,
+        Function.identity()));
+  }
+
+  @Test
+  void sameDistributionIsStableAndShiftedIsFlagged() {
+    Dataset<Row> reference = rows(1000, 0, null, false);
+    var same = byFeature(DriftMonitor.compare(reference, rows(1000, 0, "zz", false),
+        List.of("x", "level"), 0.2));
+    assertThat(same.get("x").psi()).isLessThan(0.01);
+    assertThat(same.get("x").kind()).isEqualTo("numeric");
+    // An unseen level goes to the grouped bin: a small PSI, not a failure.
+    assertThat(same.get("level").kind()).isEqualTo("categorical");
+    assertThat(same.get("level").psi()).isGreaterThan(0).isLessThan(0.2);
+    assertThat(same.values()).noneMatch(DriftMonitor.ColumnDrift::flagged);
+
+    var shifted = byFeature(DriftMonitor.compare(reference, rows(1000, 50, null, true),
+        List.of("x", "level"), 0.2));
+    assertThat(shifted.get("x").flagged()).isTrue();
+    assertThat(shifted.get("x").psi()).isGreaterThan(1.0);
+    assertThat(shifted.get("x").referenceFillRate()).isEqualTo(1.0);
+    assertThat(shifted.get("x").currentFillRate()).isEqualTo(0.75);
+    assertThat(shifted.get("x").fillRateChange()).isCloseTo(-0.25, within(1e-12));
+    assertThat(shifted.get("level").flagged()).isFalse();
+  }
+}
