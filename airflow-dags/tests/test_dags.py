@@ -82,7 +82,7 @@ def test_retrain_graph(dagbag):
     (DAILY, "ingest", "ingest", []),
     (DAILY, "validate", "validate", []),
     (DAILY, "features_scoring", "features", ["--mode", "scoring"]),
-    (DAILY, "score", "score", []),
+    (DAILY, "score", "score", ["--no-drift-exit"]),
     (DAILY, "drift_check", "drift", []),
     (RETRAIN, "features_training", "features", ["--mode", "training"]),
     (RETRAIN, "train", "train", []),
