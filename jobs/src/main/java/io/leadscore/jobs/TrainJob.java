@@ -126,6 +126,12 @@ public final class TrainJob extends JobCommand {
     DataSplits.Split split = "time".equals(ctx.config().training().split())
         ? DataSplits.byTime(gold, GoldColumns.AS_OF, ctx.config().training().testFraction())
         : DataSplits.byIdHash(gold, GoldColumns.LEAD_ID, ctx.config().training().testFraction());
+    List<String> empty = ModelTrainer.allNullColumns(split.train(), spec.numericColumns());
+    if (!empty.isEmpty()) {
+      // An imputer cannot fill a column that has no value at all in the training rows.
+      ctx.say("no value in any training row, left out: %s", empty);
+      spec = spec.without(empty);
+    }
     ctx.step("fit candidates " + options.families());
     List<ModelTrainer.Candidate> fitted = ModelTrainer.fitAll(
         FeaturePipelineBuilder.from(spec).build(), split.train(), GoldColumns.LEAD_ID,

@@ -151,6 +151,26 @@ public final class ModelTrainer {
     return Arrays.stream(values).average().orElse(Double.NaN);
   }
 
+  /** The columns among {@code columns} that are null (or NaN) in every row. */
+  public static List<String> allNullColumns(Dataset<Row> rows, List<String> columns) {
+    if (columns.isEmpty()) {
+      return List.of();
+    }
+    org.apache.spark.sql.Column[] counts = columns.stream()
+        .map(c -> org.apache.spark.sql.functions.count(
+            when(col(c).isNotNull().and(org.apache.spark.sql.functions.not(
+                org.apache.spark.sql.functions.isnan(col(c).cast("double")))), lit(1))).as(c))
+        .toArray(org.apache.spark.sql.Column[]::new);
+    Row row = rows.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).head();
+    List<String> empty = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      if (row.getLong(i) == 0) {
+        empty.add(columns.get(i));
+      }
+    }
+    return empty;
+  }
+
   /** Weights n / (2 · n_class): each class weighs half of the rows in total. */
   static Dataset<Row> withClassWeights(Dataset<Row> rows, String labelCol) {
     long total = rows.count();
