@@ -126,10 +126,11 @@ public final class TrainJob extends JobCommand {
     DataSplits.Split split = "time".equals(ctx.config().training().split())
         ? DataSplits.byTime(gold, GoldColumns.AS_OF, ctx.config().training().testFraction())
         : DataSplits.byIdHash(gold, GoldColumns.LEAD_ID, ctx.config().training().testFraction());
-    List<String> empty = ModelTrainer.allNullColumns(split.train(), spec.numericColumns());
+    // Ten values per fold at least, or a fold's imputer may find none to fill from.
+    List<String> empty = ModelTrainer.sparseColumns(split.train(), spec.numericColumns(),
+        10L * Math.max(options.folds(), 2));
     if (!empty.isEmpty()) {
-      // An imputer cannot fill a column that has no value at all in the training rows.
-      ctx.say("no value in any training row, left out: %s", empty);
+      ctx.say("too few values in the training rows, left out: %s", empty);
       spec = spec.without(empty);
     }
     ctx.step("fit candidates " + options.families());

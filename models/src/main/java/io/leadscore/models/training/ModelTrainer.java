@@ -151,8 +151,12 @@ public final class ModelTrainer {
     return Arrays.stream(values).average().orElse(Double.NaN);
   }
 
-  /** The columns among {@code columns} that are null (or NaN) in every row. */
-  public static List<String> allNullColumns(Dataset<Row> rows, List<String> columns) {
+  /**
+   * The columns among {@code columns} with fewer than {@code minValues} non-null, non-NaN
+   * values: an imputer cannot fill a column that has no value in some training fold.
+   */
+  public static List<String> sparseColumns(Dataset<Row> rows, List<String> columns,
+      long minValues) {
     if (columns.isEmpty()) {
       return List.of();
     }
@@ -164,7 +168,7 @@ public final class ModelTrainer {
     Row row = rows.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).head();
     List<String> empty = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
-      if (row.getLong(i) == 0) {
+      if (row.getLong(i) < minValues) {
         empty.add(columns.get(i));
       }
     }
