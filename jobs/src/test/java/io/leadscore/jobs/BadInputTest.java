@@ -356,6 +356,23 @@ class BadInputTest extends JobTestSupport {
     assertThat(table(bronzePath).count()).isEqualTo(1);
   }
 
+  @Test
+  void strictIngestExitsOneButStillIngestsTheReadableFiles() throws Exception {
+    write(landing, "crm/leads/2025-01-01/good.csv", lines(List.of(HEADER,
+        good("A1", "Ann", "ann@gmail.com", ""))));
+    write(landing, "crm/leads/2025-01-01/empty.csv", new byte[0]);
+    CliResult strict = runCli("ingest", "--config", config.toString(), "--source", "crm",
+        "--contract", CrmFixture.contract(), "--dataset", "leads", "--strict");
+    assertThat(strict.exitCode()).isEqualTo(1);
+    assertThat(strict.stderr()).contains("1 file(s) refused");
+    assertThat(table(lake.path(Table.BRONZE_LEADS, "crm")).count()).isEqualTo(1);
+    CliResult again = runCli("ingest", "--config", config.toString(), "--source", "crm",
+        "--contract", CrmFixture.contract(), "--dataset", "leads");
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.stdout()).containsPattern("still refused \\(unchanged since .*\\)"
+        + " \\S+empty.csv: empty file");
+  }
+
   private Dataset<Row> table(String path) {
     return spark().read().format("delta").load(path);
   }
