@@ -40,6 +40,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.types.StructType;
 import scala.Tuple3;
 import scala.collection.Seq;
 
@@ -90,55 +91,102 @@ public final class ScorerBench {
     variants.put("baseline", d -> scoresTable(d.select(col("lead_id"), trivialScore(inputs)
         .as("score"), trivialReasons(nums, 0).as("reasons_up"),
         trivialReasons(nums, 3).as("reasons_down"))));
-    for (Map.Entry<String, PipelineModel> m : Map.of("lr", lr, "gbt", gbt).entrySet()) {
+    Map<String, PipelineModel> models = new LinkedHashMap<>();
+    models.put("lr", lr);
+    models.put("gbt", gbt);
+    for (Map.Entry<String, PipelineModel> m : models.entrySet()) {
       String name = m.getKey();
       PipelineModel model = m.getValue();
       variants.put(name + "-transform", d -> scoresTable(model.transform(d).select(
           col("lead_id"), org.apache.spark.ml.functions.vector_to_array(col("probability"),
               "float64").getItem(1).as("score"), trivialReasons(nums, 0).as("reasons_up"),
           trivialReasons(nums, 3).as("reasons_down"))));
-      ScorerOptions options = ScorerOptions.defaults().withReference(sample);
-      variants.put(name + "-compiled", d -> scoresTable(CompiledScorer.compile(model,
-          d.schema(), options).score(d).select(col("lead_id"), col("score"),
-          col("reasons_up"), col("reasons_down"))));
-      variants.put(name + "-compiled-noreasons", d -> scoresTable(CompiledScorer.compile(model,
-          d.schema(), options.withoutReasons()).score(d).select(col("lead_id"), col("score"),
-          trivialReasons(nums, 0).as("reasons_up"), trivialReasons(nums, 3).as("reasons_down"))));
-      if (name.equals("gbt")) {
-        variants.put(name + "-compiled-materialized", d -> scoresTable(CompiledScorer.compile(
-            model, d.schema(), options.withTreeForm(ModelCompiler.TreeForm.MATERIALIZED_LEAF_IDS))
-            .score(d).select(col("lead_id"), col("score"), col("reasons_up"),
-                col("reasons_down"))));
-      }
+      // The reference means are computed once, as the scoring job gets them with the model.
+      long t = System.nanoTime();
+      double[] means = CompiledScorer.compile(model, sample.schema(),
+          ScorerOptions.defaults().withReference(sample)).slotMeans().orElse(null);
+      System.out.printf(Locale.ROOT, "RESULT %s reference means: %.1fs%n", name, secs(t));
+      ScorerOptions options = means == null ? ScorerOptions.defaults()
+          : ScorerOptions.defaults().withSlotMeans(means);
+      StructType schema = spark.read().format("delta").load(leads).schema();
+      CompiledScorer full = timedCompile(name + "-compiled", model, schema, options);
+      CompiledScorer noReasons = timedCompile(name + "-compiled-noreasons", model, schema,
+          options.withoutReasons());
+      variants.put(name + "-compiled", d -> scoresTable(full.score(d).select(col("lead_id"),
+          col("score"), col("reasons_up"), col("reasons_down"))));
+      variants.put(name + "-compiled-noreasons", d -> scoresTable(noReasons.score(d).select(
+          col("lead_id"), col("score"), trivialReasons(nums, 0).as("reasons_up"),
+          trivialReasons(nums, 3).as("reasons_down"))));
+      // The same compiled plan with whole-stage code generation left on, for comparison.
+      variants.put(name + "-compiled-wscg", d -> scoresTable(full.score(d).select(
+          col("lead_id"), col("score"), col("reasons_up"), col("reasons_down"))));
     }
     variants.put("baseline-again", variants.get("baseline"));
 
     Map<String, Double> rates = new LinkedHashMap<>();
+    Map<String, Double> warmRates = new LinkedHashMap<>();
     for (Map.Entry<String, Function<Dataset<Row>, Dataset<Row>>> v : variants.entrySet()) {
       if (!only.equals("all") && !List.of(only.split(",")).contains(v.getKey())) {
         continue;
       }
       Dataset<Row> input = spark.read().format("delta").load(leads);
       long t = System.nanoTime();
-      Dataset<Row> out = v.getValue().apply(input);
-      double planSeconds = secs(t);
-      String codegen = codegenStats(out.queryExecution().executedPlan());
+      Dataset<Row> out = v.getValue().apply(input); // compile + analysis
+      double buildSeconds = secs(t);
+      boolean compiled = v.getKey().contains("-compiled") && !v.getKey().endsWith("-wscg");
       t = System.nanoTime();
-      out.write().format("delta").mode(SaveMode.Overwrite).save(dir + "/out-" + v.getKey());
-      double seconds = secs(t) + planSeconds;
+      SparkPlan[] planned = new SparkPlan[1];
+      Runnable planning = () -> planned[0] = out.queryExecution().executedPlan();
+      if (compiled) {
+        CompiledScorer.withScoringCodegen(spark, planning);
+      } else {
+        planning.run();
+      }
+      SparkPlan plan = planned[0]; // optimizer + physical planning
+      double planSeconds = secs(t);
+      String codegen = codegenStats(plan);
+      if (System.getenv("BENCH_DUMP_CODE") != null) {
+        Files.writeString(Paths.get(System.getenv("BENCH_DUMP_CODE"), v.getKey() + ".java"),
+            org.apache.spark.sql.execution.debug.package$.MODULE$.codegenString(plan));
+      }
+      // First run: includes generating and compiling the code. Second run of the same plan:
+      // the compiled code is cached, so it is the per-row cost.
+      double[] runSeconds = new double[2];
+      for (int run = 0; run < 2; run++) {
+        t = System.nanoTime();
+        Runnable write = () -> {
+          if ("noop".equals(System.getenv("BENCH_SINK"))) {
+            out.write().format("noop").mode(SaveMode.Overwrite).save();
+          } else {
+            out.write().format("delta").mode(SaveMode.Overwrite)
+                .save(dir + "/out-" + v.getKey());
+          }
+        };
+        if (compiled) {
+          CompiledScorer.withScoringCodegen(spark, write);
+        } else {
+          write.run();
+        }
+        runSeconds[run] = secs(t);
+      }
+      double seconds = buildSeconds + planSeconds + runSeconds[0];
       double rate = rows / seconds;
+      double warmRate = rows / runSeconds[1];
       rates.put(v.getKey(), rate);
+      warmRates.put(v.getKey(), warmRate);
       double base = rates.getOrDefault("baseline", rate);
+      double warmBase = warmRates.getOrDefault("baseline", warmRate);
       System.out.printf(Locale.ROOT,
-          "RESULT %-28s rows=%d seconds=%7.1f rows/s=%9.0f time-vs-baseline=%5.2fx "
-              + "plan=%.1fs codegen[%s]%n", v.getKey(), rows, seconds, rate, base / rate,
-          planSeconds, codegen);
+          "RESULT %-28s rows=%d first: %6.1fs %8.0f rows/s %5.2fx baseline | second: %6.1fs "
+              + "%8.0f rows/s %5.2fx baseline | build %.1fs plan %.1fs | codegen[%s]%n",
+          v.getKey(), rows, seconds, rate, base / rate, runSeconds[1], warmRate,
+          warmBase / warmRate, buildSeconds, planSeconds, codegen);
     }
     spark.stop();
   }
 
   static Dataset<Row> generate(SparkSession spark, long rows) {
-    Dataset<Row> ids = spark.range(0, rows, 1, 8);
+    Dataset<Row> ids = spark.range(0, rows, 1, 8).toDF();
     List<Column> cols = new ArrayList<>();
     cols.add(format_string("lead-%09d", col("id")).as("lead_id"));
     Column z = lit(-1.0);
@@ -188,6 +236,14 @@ public final class ScorerBench {
     return m;
   }
 
+  static CompiledScorer timedCompile(String name, PipelineModel model, StructType schema,
+      ScorerOptions options) {
+    long t = System.nanoTime();
+    CompiledScorer scorer = CompiledScorer.compile(model, schema, options);
+    System.out.printf(Locale.ROOT, "RESULT %s compile: %.1fs%n", name, secs(t));
+    return scorer;
+  }
+
   /** The cheapest expression that still reads every model input. */
   static Column trivialScore(List<String> inputs) {
     Column sum = lit(0.0);
@@ -226,7 +282,7 @@ public final class ScorerBench {
       while (it.hasNext()) {
         out.add("maxMethod=" + it.next()._3().maxMethodCodeSize());
       }
-      return String.join(" ", out);
+      return out.isEmpty() ? "no whole-stage code" : String.join(" ", out);
     } catch (RuntimeException e) {
       return "stats failed: " + e.getClass().getSimpleName();
     }

@@ -2,7 +2,7 @@
 # Times batch scoring on generated leads (default 2M; 10 categoricals, 15 numerics, in Delta):
 #   bench/scorer_bench.sh [rows] [variants]
 # variants: comma list of baseline, lr-transform, lr-compiled, lr-compiled-noreasons,
-# gbt-transform, gbt-compiled, gbt-compiled-noreasons, gbt-compiled-materialized,
+# lr-compiled-wscg, gbt-transform, gbt-compiled, gbt-compiled-noreasons, gbt-compiled-wscg,
 # baseline-again (default: all). Each variant reads the leads Delta table and writes a
 # scores-table-wide Delta output; RESULT lines give rows/s and time relative to the baseline,
 # plus the largest generated method per whole-stage-codegen subtree (HotSpot does not JIT
@@ -25,7 +25,7 @@ jar_of() { ls "$ROOT/$1"/target/leadscore-"$1"-*.jar | grep -v tests | head -1; 
 JARS="$(jar_of models),$(jar_of features),$(jar_of transforms)"
 BUILD="$(mktemp -d)"
 trap 'rm -rf "$BUILD"' EXIT
-javac -nowarn -cp "$SPARK_HOME/jars/*:${JARS//,/:}" -d "$BUILD" "$ROOT/bench/ScorerBench.java"
+javac -nowarn -cp "$SPARK_HOME/jars/*:${JARS//,/:}" -d "$BUILD" "$ROOT"/bench/*.java
 (cd "$BUILD" && jar cf bench.jar io)
 mkdir -p "$DIR"
 echo "scorer bench: $ROWS rows, master ${SPARK_MASTER:-local[2]}, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -35,6 +35,6 @@ echo "scorer bench: $ROWS rows, master ${SPARK_MASTER:-local[2]}, load $(cut -d'
   --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
   --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
   ${SPARK_CONF:+--conf "$SPARK_CONF"} \
-  --jars "$JARS,$DELTA_JARS" --class io.leadscore.models.scoring.ScorerBench "$BUILD/bench.jar" \
-  "$DIR" "$ROWS" "$VARIANTS" 2>&1 | grep -E "^RESULT|Exception|Error|scorer:" || true
+  --jars "$JARS,$DELTA_JARS" --class "io.leadscore.models.scoring.${BENCH_CLASS:-ScorerBench}" "$BUILD/bench.jar" \
+  "$DIR" "$ROWS" "$VARIANTS" 2>&1 | grep -E "^RESULT|^PROBE|Exception|Error|scorer:" || true
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -31,11 +31,13 @@ final class Layers {
   static final String PREFIX = "__ls";
 
   private final List<List<Column>> layers = new ArrayList<>();
+  /** Hidden column name → its definition (which may read earlier hidden columns). */
+  private final Map<String, Expression> definitions = new HashMap<>();
+  /** Hidden column name → its definition over the input columns alone, built on demand. */
   private final Map<String, Expression> inlineDefs = new HashMap<>();
   private final List<String> hiddenNames = new ArrayList<>();
   private final Dataset<Row> emptyInput;
   private List<Column> current = new ArrayList<>();
-  private boolean materializing = true;
 
   Layers(SparkSession spark, StructType inputSchema) {
     this.emptyInput = spark.createDataFrame(new ArrayList<Row>(), inputSchema);
@@ -55,42 +57,39 @@ final class Layers {
    */
   Column materialize(String hint, Column expr) {
     Expression e = expr.expr();
-    if (!materializing || e instanceof UnresolvedAttribute || e instanceof Attribute || e instanceof Literal) {
+    if (e instanceof UnresolvedAttribute || e instanceof Attribute || e instanceof Literal) {
       return expr;
     }
     String name = PREFIX + hiddenNames.size() + "_" + hint.replaceAll("[^A-Za-z0-9_]", "_");
     current.add(expr.as(name));
-    inlineDefs.put(name, inline(expr).expr());
+    definitions.put(name, e);
     hiddenNames.add(name);
     return functions.col(name);
   }
 
-  /**
-   * Turns materializing off: later expressions stay inline in the final projection, where
-   * subexpression elimination computes each repeated one once (in its own generated method
-   * once the code is large).
-   */
-  void stopMaterializing() {
-    materializing = false;
-  }
-
   /** {@code c} with every hidden column replaced by its definition over the input columns. */
   Column inline(Column c) {
-    if (inlineDefs.isEmpty()) {
-      return c;
-    }
-    Expression replaced = c.expr().transformUp(new AbstractPartialFunction<>() {
+    return definitions.isEmpty() ? c : new Column(inline(c.expr()));
+  }
+
+  private Expression inline(Expression e) {
+    return e.transformUp(new AbstractPartialFunction<>() {
       @Override
       public boolean isDefinedAt(Expression x) {
-        return x instanceof UnresolvedAttribute u && inlineDefs.containsKey(u.name());
+        return x instanceof UnresolvedAttribute u && definitions.containsKey(u.name());
       }
 
       @Override
       public Expression apply(Expression x) {
-        return inlineDefs.get(((UnresolvedAttribute) x).name());
+        String name = ((UnresolvedAttribute) x).name();
+        Expression inlined = inlineDefs.get(name);
+        if (inlined == null) {
+          inlined = inline(definitions.get(name));
+          inlineDefs.put(name, inlined);
+        }
+        return inlined;
       }
     });
-    return new Column(replaced);
   }
 
   /** Type and nullability of {@code c} evaluated over the input rows. */

@@ -46,23 +46,6 @@ import org.apache.spark.sql.types.DataTypes;
  */
 final class ModelCompiler {
 
-  /** How tree ensembles are laid out in the generated projections. */
-  enum TreeForm {
-    /**
-     * Each tree's leaf index is one expression, used by the score and by the contributions
-     * in the same projection, so that subexpression elimination computes it once, in its own
-     * generated method.
-     */
-    SHARED_LEAF_IDS,
-    /** Each tree's leaf index is a hidden column of its own layer. */
-    MATERIALIZED_LEAF_IDS,
-    /**
-     * Nothing of the model is a hidden column: score, contributions and reasons are one
-     * projection, and subexpression elimination shares the leaf indices and contributions.
-     */
-    SINGLE_PROJECTION
-  }
-
   /** The compiled model. {@code features} and {@code contributions} are parallel lists. */
   record Compiled(Column probability, Column raw, double base, String unit,
       List<String> features, List<Column> contributions, String description) {}
@@ -169,7 +152,7 @@ final class ModelCompiler {
 
   // ---------------------------------------------------------------- tree ensembles
 
-  static Compiled gbt(GBTClassificationModel m, Sym.Vec features, Layers layers, TreeForm form) {
+  static Compiled gbt(GBTClassificationModel m, Sym.Vec features, Layers layers) {
     checkBinary(m, m.numClasses());
     DecisionTreeModel[] trees = m.trees();
     double[] weights = m.treeWeights();
@@ -183,17 +166,19 @@ final class ModelCompiler {
       compiled.add(t);
       base += 2.0 * w * t.rootValue();
     }
-    List<Column> leafIds = leafIds(compiled, layers, form);
-    Column margin = null;
+    List<Column> leafIds = leafIds(compiled, layers);
+    List<double[]> weighted = new ArrayList<>();
     for (int i = 0; i < compiled.size(); i++) {
-      double[] weighted = compiled.get(i).leafValues().clone();
-      for (int l = 0; l < weighted.length; l++) {
-        weighted[l] = compiled.get(i).leafValues()[l] * weights[i];
+      double[] w = new double[compiled.get(i).leafValues().length];
+      for (int l = 0; l < w.length; l++) {
+        w[l] = compiled.get(i).leafValues()[l] * weights[i];
       }
-      margin = plus(margin, functions.get(arrayLiteral(weighted), leafIds.get(i)));
+      weighted.add(w);
     }
-    Column logOdds = layers.materialize("logodds", margin.multiply(2.0));
     Contributions c = contributions(compiled, leafIds, layers);
+    Column margin = sumOfLeafValues(weighted, leafIds, layers, "margin");
+    layers.nextLayer();
+    Column logOdds = layers.materialize("logodds", margin.multiply(2.0));
     // Spark: probability(0) = 1 / (1 + exp(2 margin)), probability(1) = 1 - probability(0).
     Column probability = lit(1.0).minus(lit(1.0).divide(lit(1.0).plus(functions.exp(logOdds))));
     return new Compiled(probability, logOdds, base, "log-odds", c.names, c.columns,
@@ -202,7 +187,7 @@ final class ModelCompiler {
   }
 
   static Compiled randomForest(RandomForestClassificationModel m, Sym.Vec features,
-      Layers layers, TreeForm form) {
+      Layers layers) {
     checkBinary(m, m.numClasses());
     checkSize(m, m.numFeatures(), features.slots().size());
     DecisionTreeModel[] trees = m.trees();
@@ -215,32 +200,33 @@ final class ModelCompiler {
       compiled.add(t);
       base += t.rootValue() / n;
     }
-    List<Column> leafIds = leafIds(compiled, layers, form);
+    List<Column> leafIds = leafIds(compiled, layers);
     // Spark: votes(c) = sum over trees of the leaf's class share; probability = votes / sum.
-    Column votes0 = null;
-    Column votes1 = null;
-    for (int i = 0; i < compiled.size(); i++) {
-      TreeExpr t = compiled.get(i);
-      double[] share1 = t.leafValues();
-      double[] share0 = new double[share1.length];
-      for (int l = 0; l < share1.length; l++) {
+    List<double[]> shares0 = new ArrayList<>();
+    List<double[]> shares1 = new ArrayList<>();
+    for (TreeExpr t : compiled) {
+      double[] share0 = new double[t.leafValues().length];
+      for (int l = 0; l < share0.length; l++) {
         share0[l] = classShare(t.leaves().get(l), 0);
       }
-      votes0 = plus(votes0, functions.get(arrayLiteral(share0), leafIds.get(i)));
-      votes1 = plus(votes1, functions.get(arrayLiteral(share1), leafIds.get(i)));
+      shares0.add(share0);
+      shares1.add(t.leafValues());
     }
-    Column probability = layers.materialize("probability", votes1.divide(votes0.plus(votes1)));
     Contributions c = contributions(compiled, leafIds, layers);
+    Column votes0 = sumOfLeafValues(shares0, leafIds, layers, "votes0");
+    Column votes1 = sumOfLeafValues(shares1, leafIds, layers, "votes1");
+    layers.nextLayer();
+    Column probability = layers.materialize("probability", votes1.divide(votes0.plus(votes1)));
     return new Compiled(probability, probability, base, "probability", c.names, c.columns,
         "random forest: " + n + " trees over " + features.slots().size() + " features");
   }
 
   static Compiled decisionTree(DecisionTreeClassificationModel m, Sym.Vec features,
-      Layers layers, TreeForm form) {
+      Layers layers) {
     checkBinary(m, m.numClasses());
     checkSize(m, m.numFeatures(), features.slots().size());
     TreeExpr t = TreeExpr.build(m.rootNode(), features.slots(), ModelCompiler::positiveShare, 1.0);
-    List<Column> leafIds = leafIds(List.of(t), layers, form);
+    List<Column> leafIds = leafIds(List.of(t), layers);
     Column probability = layers.materialize("probability",
         functions.get(arrayLiteral(t.leafValues()), leafIds.get(0)));
     Contributions c = contributions(List.of(t), leafIds, layers);
@@ -270,17 +256,32 @@ final class ModelCompiler {
     return new Contributions(names, columns);
   }
 
-  private static List<Column> leafIds(List<TreeExpr> trees, Layers layers, TreeForm form) {
+  /** Each tree's leaf number, as hidden columns of one layer; the next layer reads them. */
+  private static List<Column> leafIds(List<TreeExpr> trees, Layers layers) {
     List<Column> ids = new ArrayList<>();
     layers.nextLayer();
     for (int i = 0; i < trees.size(); i++) {
-      Column id = trees.get(i).leafId();
-      ids.add(form == TreeForm.MATERIALIZED_LEAF_IDS ? layers.materialize("leaf" + i, id) : id);
+      ids.add(layers.materialize("leaf" + i, trees.get(i).leafId()));
     }
-    if (form == TreeForm.MATERIALIZED_LEAF_IDS) {
-      layers.nextLayer();
-    }
+    layers.nextLayer();
     return ids;
+  }
+
+  /** Trees per partial sum of the score: keeps each generated sum method small. */
+  private static final int TREES_PER_SUM = 25;
+
+  /** sum over trees i of {@code values[i][leaf_i]}, in partial sums of TREES_PER_SUM trees. */
+  private static Column sumOfLeafValues(List<double[]> values, List<Column> leafIds,
+      Layers layers, String hint) {
+    Column total = null;
+    for (int from = 0; from < values.size(); from += TREES_PER_SUM) {
+      Column partial = null;
+      for (int i = from; i < Math.min(values.size(), from + TREES_PER_SUM); i++) {
+        partial = plus(partial, functions.get(arrayLiteral(values.get(i)), leafIds.get(i)));
+      }
+      total = plus(total, layers.materialize(hint + "_" + from, partial));
+    }
+    return total;
   }
 
   /** The positive-class share of a classification node's training counts (0 if empty). */

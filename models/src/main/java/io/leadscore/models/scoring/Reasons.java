@@ -39,10 +39,20 @@ final class Reasons {
     return items.isEmpty() ? lit(null).cast(TYPE) : array(items.toArray(Column[]::new));
   }
 
+  /** Contributions are ranked as if clipped to ±2^12 (a log-odds of 4096 is already certain). */
+  private static final double CLIP = 1L << 12;
+
   /**
    * {@code [up, down]}: the k largest positive contributions, largest first, and the k most
-   * negative, most negative first. NaN contributions (from NaN inputs) are left out; ties are
-   * broken by feature name.
+   * negative, most negative first, with their exact values. NaN contributions (from NaN
+   * inputs) and those below 2^-40 (about 1e-12) in size are left out; contributions within
+   * 2^-40 of each other are ordered by feature position.
+   *
+   * <p>One primitive sort per row: each contribution is truncated to a multiple of 2^-40 and
+   * packed with the feature's position into one long, {@code trunc(c * 2^40) * B + position}
+   * (B the next power of two at least the number of features), so that sorting the longs
+   * sorts the features by contribution; the positions are read back from both ends of the
+   * sorted array. That avoids sorting arrays of structs, which allocates per element.
    */
   static Column[] top(List<String> features, List<Column> contributions, int k, Layers layers) {
     int n = features.size();
@@ -50,37 +60,51 @@ final class Reasons {
       Column empty = functions.array().cast(TYPE);
       return new Column[] {empty, empty};
     }
+    int m = Math.min(k, n);
+    long base = Long.highestOneBit(Math.max(1, n - 1)) << 1;
+    // |trunc(c * resolution)| <= 2^12 * resolution, times base must stay below 2^62.
+    double resolution = Math.scalb(1.0, Math.min(40, 50 - Long.numberOfTrailingZeros(base)));
     layers.nextLayer();
-    List<Column> items = new ArrayList<>();
-    Column positives = lit(0);
-    Column negatives = lit(0);
-    for (int i = 0; i < n; i++) {
-      Column c = contributions.get(i);
-      Column key = when(c.isNull().or(functions.isnan(c)), 0.0).otherwise(c);
-      items.add(struct(key.as("k"), lit(features.get(i)).as(FEATURE), c.as(CONTRIBUTION)));
-      positives = positives.plus(when(key.gt(0.0), 1).otherwise(0));
-      negatives = negatives.plus(when(key.lt(0.0), 1).otherwise(0));
+    List<Column> ranks = new ArrayList<>();
+    for (int g = 0; g < n; g++) {
+      Column c = contributions.get(g);
+      Column clipped = functions.least(functions.greatest(c, lit(-CLIP)), lit(CLIP));
+      ranks.add(layers.materialize("reason_rank_" + g,
+          when(c.isNull().or(functions.isnan(c)), 0L)
+              .otherwise(clipped.multiply(resolution).cast("long"))));
+    }
+    layers.nextLayer();
+    List<Column> packed = new ArrayList<>();
+    Column upCount = lit(0);
+    Column downCount = lit(0);
+    for (int g = 0; g < n; g++) {
+      packed.add(ranks.get(g).multiply(base).plus(g));
+      upCount = upCount.plus(when(ranks.get(g).gt(0L), 1).otherwise(0));
+      downCount = downCount.plus(when(ranks.get(g).lt(0L), 1).otherwise(0));
     }
     Column sorted = layers.materialize("reasons_sorted",
-        functions.sort_array(array(items.toArray(Column[]::new)), true));
-    positives = layers.materialize("reasons_up_n", positives);
-    negatives = layers.materialize("reasons_down_n", negatives);
+        functions.sort_array(array(packed.toArray(Column[]::new)), true));
+    Column values = layers.materialize("reasons_values",
+        array(contributions.toArray(Column[]::new)));
+    upCount = layers.materialize("reasons_up_count", functions.least(upCount, lit(m)));
+    downCount = layers.materialize("reasons_down_count", functions.least(downCount, lit(m)));
     layers.nextLayer();
-    int m = Math.min(k, n);
+    Column names = functions.lit(features.toArray(String[]::new));
     List<Column> up = new ArrayList<>();
     List<Column> down = new ArrayList<>();
-    for (int i = 0; i < m; i++) {
-      up.add(entry(sorted.getItem(n - 1 - i)));
-      down.add(entry(sorted.getItem(i)));
+    for (int j = 0; j < m; j++) {
+      up.add(entry(names, values, functions.pmod(functions.get(sorted, lit(n - 1 - j)),
+          lit(base))));
+      down.add(entry(names, values, functions.pmod(functions.get(sorted, lit(j)), lit(base))));
     }
     return new Column[] {
-        functions.slice(array(up.toArray(Column[]::new)), lit(1), functions.least(positives,
-            lit(m))),
-        functions.slice(array(down.toArray(Column[]::new)), lit(1), functions.least(negatives,
-            lit(m)))};
+        functions.slice(array(up.toArray(Column[]::new)), lit(1), upCount),
+        functions.slice(array(down.toArray(Column[]::new)), lit(1), downCount)};
   }
 
-  private static Column entry(Column item) {
-    return struct(item.getField(FEATURE).as(FEATURE), item.getField(CONTRIBUTION).as(CONTRIBUTION));
+  /** struct(feature, contribution) of the feature at {@code position}. */
+  private static Column entry(Column names, Column values, Column position) {
+    Column p = position.cast("int");
+    return struct(functions.get(names, p).as(FEATURE), functions.get(values, p).as(CONTRIBUTION));
   }
 }

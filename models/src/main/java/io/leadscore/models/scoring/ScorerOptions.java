@@ -22,12 +22,11 @@ public final class ScorerOptions {
   private final String reasonsDownColumn;
   private final int topReasons;
   private final boolean reasons;
-  private final ModelCompiler.TreeForm treeForm;
-  private final String contributionsColumn;
+    private final String contributionsColumn;
 
   private ScorerOptions(Dataset<Row> reference, double[] slotMeans, String scoreColumn,
       String reasonsUpColumn, String reasonsDownColumn, int topReasons, boolean reasons,
-      ModelCompiler.TreeForm treeForm, String contributionsColumn) {
+      String contributionsColumn) {
     this.reference = reference;
     this.slotMeans = slotMeans;
     this.scoreColumn = scoreColumn;
@@ -35,7 +34,6 @@ public final class ScorerOptions {
     this.reasonsDownColumn = reasonsDownColumn;
     this.topReasons = topReasons;
     this.reasons = reasons;
-    this.treeForm = treeForm;
     this.contributionsColumn = contributionsColumn;
   }
 
@@ -43,30 +41,30 @@ public final class ScorerOptions {
    * {@value CompiledScorer#REASONS_DOWN}; three reasons each way; no reference. */
   public static ScorerOptions defaults() {
     return new ScorerOptions(null, null, CompiledScorer.SCORE, CompiledScorer.REASONS_UP,
-        CompiledScorer.REASONS_DOWN, 3, true, ModelCompiler.TreeForm.SHARED_LEAF_IDS, null);
+        CompiledScorer.REASONS_DOWN, 3, true, null);
   }
 
   /** Baseline for logistic-regression reasons: the mean of each model input over this data. */
   public ScorerOptions withReference(Dataset<Row> referenceData) {
     return new ScorerOptions(Objects.requireNonNull(referenceData, "referenceData"), null,
-        scoreColumn, reasonsUpColumn, reasonsDownColumn, topReasons, reasons, treeForm,
+        scoreColumn, reasonsUpColumn, reasonsDownColumn, topReasons, reasons,
         contributionsColumn);
   }
 
   /** Baseline for logistic-regression reasons: one mean per slot of the model's features. */
   public ScorerOptions withSlotMeans(double[] means) {
     return new ScorerOptions(null, Objects.requireNonNull(means, "means").clone(), scoreColumn,
-        reasonsUpColumn, reasonsDownColumn, topReasons, reasons, treeForm, contributionsColumn);
+        reasonsUpColumn, reasonsDownColumn, topReasons, reasons, contributionsColumn);
   }
 
   public ScorerOptions withScoreColumn(String name) {
     return new ScorerOptions(reference, slotMeans, requireName(name), reasonsUpColumn,
-        reasonsDownColumn, topReasons, reasons, treeForm, contributionsColumn);
+        reasonsDownColumn, topReasons, reasons, contributionsColumn);
   }
 
   public ScorerOptions withReasonColumns(String up, String down) {
     return new ScorerOptions(reference, slotMeans, scoreColumn, requireName(up),
-        requireName(down), topReasons, reasons, treeForm, contributionsColumn);
+        requireName(down), topReasons, reasons, contributionsColumn);
   }
 
   /** How many factors to list each way (default 3). */
@@ -75,18 +73,13 @@ public final class ScorerOptions {
       throw new IllegalArgumentException("topReasons must be ≥ 1, cannot be: " + k);
     }
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, k, reasons, treeForm, contributionsColumn);
+        reasonsDownColumn, k, reasons, contributionsColumn);
   }
 
   /** Scores only: {@link CompiledScorer#score} adds no reason columns. */
   public ScorerOptions withoutReasons() {
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, topReasons, false, treeForm, contributionsColumn);
-  }
-
-  ScorerOptions withTreeForm(ModelCompiler.TreeForm form) {
-    return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, topReasons, reasons, form, contributionsColumn);
+        reasonsDownColumn, topReasons, false, contributionsColumn);
   }
 
   /**
@@ -95,7 +88,7 @@ public final class ScorerOptions {
    */
   public ScorerOptions withContributions(String name) {
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, topReasons, reasons, treeForm, requireName(name));
+        reasonsDownColumn, topReasons, reasons, requireName(name));
   }
 
   private static String requireName(String name) {
@@ -138,7 +131,4 @@ public final class ScorerOptions {
     return contributionsColumn;
   }
 
-  ModelCompiler.TreeForm treeForm() {
-    return treeForm;
-  }
 }

@@ -130,8 +130,7 @@ class CompiledScorerTest extends SparkTestSupport {
     PipelineModel m = fit(treeStages(new GBTClassifier().setMaxIter(25).setMaxDepth(4)
         .setMaxBins(32).setSeed(3)));
     assertMatchesTransform(m);
-    assertMatchesTransform(m, ScorerOptions.defaults()
-        .withTreeForm(ModelCompiler.TreeForm.MATERIALIZED_LEAF_IDS));
+    CompiledScorer.withScoringCodegen(spark(), () -> assertMatchesTransform(m));
     assertMatchesTransform(m, ScorerOptions.defaults().withoutReasons());
   }
 
@@ -149,8 +148,7 @@ class CompiledScorerTest extends SparkTestSupport {
     PipelineModel m = fit(treeStages(new RandomForestClassifier().setNumTrees(20).setMaxDepth(5)
         .setMaxBins(32).setSeed(5)));
     assertMatchesTransform(m);
-    assertMatchesTransform(m, ScorerOptions.defaults()
-        .withTreeForm(ModelCompiler.TreeForm.MATERIALIZED_LEAF_IDS));
+    CompiledScorer.withScoringCodegen(spark(), () -> assertMatchesTransform(m));
   }
 
   @Test
