@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -106,8 +107,12 @@ public final class ScoreJob extends JobCommand {
     ctx.step("find leads to score");
     Dataset<Row> features = spark.read().format("delta").option("versionAsOf", featuresVersion)
         .load(featuresPath);
+    String rankingPath = ctx.lakehouse().path(Table.SCORE_RANKING, source);
     Optional<Long> lastVersion = lastFeaturesVersion(ctx, scoresPath, model);
-    boolean fullRun = full || lastVersion.isEmpty();
+    Optional<double[]> ranking = full || lastVersion.isEmpty() ? Optional.empty()
+        : BatchScoring.readRanking(spark, rankingPath, modelName, model.version(),
+            model.fallback());
+    boolean fullRun = ranking.isEmpty();
     Dataset<Row> toScore = features;
     Dataset<Row> deleted = null;
     if (!fullRun) {
@@ -120,18 +125,24 @@ public final class ScoreJob extends JobCommand {
           "left_anti");
     }
 
-    ctx.step("score and merge");
+    ctx.step("score");
     Optional<Dataset<Row>> training = GoldWriter.latestVersion(spark, trainingPath)
         .map(v -> spark.read().format("delta").load(trainingPath));
     ScorerOptions options = training.map(t -> ScorerOptions.defaults().withReference(t))
         .orElse(ScorerOptions.defaults());
     CompiledScorer scorer = DriftCheck.compile(model, features, options);
-    Dataset<Row> scored = BatchScoring.score(scorer, toScore, new BatchScoring.RunInfo(
-        modelName, model.version(), model.fallback(), featuresVersion, ctx.startedAt(),
-        ctx.runId())).cache();
-    long scoredRows = scored.count();
-    BatchScoring.merge(scored, deleted, fullRun, scoresPath);
-    BatchScoring.refreshPercentiles(spark, scoresPath, settings.tierCuts());
+    BatchScoring.RunInfo runInfo = new BatchScoring.RunInfo(modelName, model.version(),
+        model.fallback(), featuresVersion, ctx.startedAt(), ctx.runId());
+    Dataset<Row> scored = BatchScoring.score(scorer, toScore, runInfo);
+    long scoredRows = CompiledScorer.withScoringCodegen(spark,
+        () -> scored.persist(StorageLevel.MEMORY_AND_DISK()).count());
+    ctx.step("rank and merge");
+    double[] rankedBy = ranking.orElseGet(() -> BatchScoring.ranking(scored));
+    BatchScoring.merge(BatchScoring.withPercentile(scored, rankedBy, settings.tierCuts()),
+        deleted, fullRun, scoresPath);
+    if (fullRun) {
+      BatchScoring.writeRanking(spark, rankingPath, rankedBy, runInfo);
+    }
     scored.unpersist();
     ModelResolver.recordLastUsed(modelName, model.version(), cache, hadoop);
     Dataset<Row> scores = spark.read().format("delta").load(scoresPath);

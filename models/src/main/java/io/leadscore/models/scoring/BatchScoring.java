@@ -16,7 +16,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.functions;
 
 /**
@@ -44,6 +47,16 @@ public final class BatchScoring {
   private static final String DELETED = "_deleted";
 
   /** Tiers from best to worst; the cut points separate A|B, B|C and C|D. */
+  public static final String RANKING = "ranking";
+  public static final int RANKING_SIZE = 100_000;
+  static final StructType RANKING_SCHEMA = new StructType()
+      .add(MODEL_NAME, DataTypes.StringType, false)
+      .add(MODEL_VERSION, DataTypes.StringType, false)
+      .add(FALLBACK, DataTypes.BooleanType, false)
+      .add(FEATURES_VERSION, DataTypes.LongType, false)
+      .add(RUN_ID, DataTypes.StringType, false)
+      .add(SCORED_AT, DataTypes.TimestampType, false)
+      .add(RANKING, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
   public static final List<String> TIERS = List.of("A", "B", "C", "D");
 
   /** Where this run's scores come from. */
@@ -54,7 +67,7 @@ public final class BatchScoring {
 
   /**
    * Scores gold scoring-feature rows: the scores table's columns, percentile and tier still
-   * null (see {@link #refreshPercentiles}).
+   * null (see {@link #withPercentile}).
    */
   public static Dataset<Row> score(CompiledScorer scorer, Dataset<Row> features, RunInfo run) {
     List<String> missing = new ArrayList<>();
@@ -92,7 +105,10 @@ public final class BatchScoring {
       String path) {
     SparkSession spark = scored.sparkSession();
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      scored.limit(0).write().format("delta").save(path);
+      // Deletion vectors: a MERGE that updates 1 % of the leads marks their old rows deleted
+      // and writes only those, instead of rewriting every file that holds one of them.
+      scored.limit(0).write().format("delta")
+          .option("delta.enableDeletionVectors", "true").save(path);
     }
     Dataset<Row> source = scored.withColumn(DELETED, lit(false));
     if (!full && deletedIds != null) {
@@ -108,7 +124,9 @@ public final class BatchScoring {
     Column changed = col("t." + FEATURE_HASH).notEqual(col("s." + FEATURE_HASH))
         .or(col("t." + MODEL_NAME).notEqual(col("s." + MODEL_NAME)))
         .or(col("t." + MODEL_VERSION).notEqual(col("s." + MODEL_VERSION)))
-        .or(col("t." + FALLBACK).notEqual(col("s." + FALLBACK)));
+        .or(col("t." + FALLBACK).notEqual(col("s." + FALLBACK)))
+        .or(functions.not(col("t." + PERCENTILE).eqNullSafe(col("s." + PERCENTILE))))
+        .or(functions.not(col("t." + TIER).eqNullSafe(col("s." + TIER))));
     Map<String, Column> set = new java.util.LinkedHashMap<>();
     for (String c : scored.columns()) {
       set.put(c, col("s." + c));
@@ -131,21 +149,96 @@ public final class BatchScoring {
   }
 
   /**
-   * Recomputes every lead's percentile (share of current leads scoring strictly lower, as
-   * {@code percent_rank}: ties share one value, the best lead has 1) and tier, rewriting only
-   * rows that changed.
+   * The ranking percentiles are read from: the sorted scores of the current leads when there are
+   * at most {@value #RANKING_SIZE} (then a percentile is exactly {@code percent_rank}), else
+   * {@value #RANKING_SIZE} quantiles of them (percentile error ≤ 2/{@value #RANKING_SIZE}: the
+   * quantile spacing plus the sketch's relative error). Built from the scores of a full run;
+   * incremental runs place the leads they rescore against it, so one lead's new score never rewrites every other lead's
+   * row (a global rank would: every rescored lead shifts thousands of others).
    */
-  public static void refreshPercentiles(SparkSession spark, String path, List<Double> tierCuts) {
-    Dataset<Row> ranked = spark.read().format("delta").load(path)
-        .select(col(LEAD_ID), col(SCORE))
-        .withColumn(PERCENTILE, functions.percent_rank().over(Window.orderBy(col(SCORE))))
-        .withColumn(TIER, tier(col(PERCENTILE), tierCuts));
-    Column moved = functions.not(col("t." + PERCENTILE).eqNullSafe(col("s." + PERCENTILE)))
-        .or(functions.not(col("t." + TIER).eqNullSafe(col("s." + TIER))));
-    DeltaTable.forPath(spark, path).as("t")
-        .merge(ranked.as("s"), col("t." + LEAD_ID).equalTo(col("s." + LEAD_ID)))
-        .whenMatched(moved).updateExpr(Map.of(PERCENTILE, "s." + PERCENTILE, TIER, "s." + TIER))
-        .execute();
+  public static double[] ranking(Dataset<Row> scored) {
+    return ranking(scored, RANKING_SIZE);
+  }
+
+  /** {@link #ranking(Dataset)} with {@code size} in place of {@value #RANKING_SIZE}. */
+  static double[] ranking(Dataset<Row> scored, int size) {
+    if (size < 2) {
+      throw new IllegalArgumentException("ranking size must be ≥ 2, cannot be: " + size);
+    }
+    Dataset<Row> scores = scored.select(col(SCORE)).where(col(SCORE).isNotNull()
+        .and(functions.not(functions.isnan(col(SCORE)))));
+    long n = scores.count();
+    double[] sorted;
+    if (n <= size) {
+      sorted = scores.as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList().stream()
+          .mapToDouble(Double::doubleValue).toArray();
+    } else {
+      double[] probs = new double[size];
+      for (int i = 0; i < size; i++) {
+        probs[i] = i / (double) (size - 1);
+      }
+      sorted = scores.stat().approxQuantile(SCORE, probs, 1.0 / size);
+    }
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
+  /** Share of the ranking strictly below {@code score} (0 for an empty or one-score ranking). */
+  public static double percentile(double[] ranking, double score) {
+    if (ranking.length < 2) {
+      return 0.0;
+    }
+    int lo = 0;
+    int hi = ranking.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ranking[mid] < score) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return Math.min(1.0, lo / (double) (ranking.length - 1));
+  }
+
+  /** Fills {@value #PERCENTILE} (against {@code ranking}) and {@value #TIER} of scored rows. */
+  public static Dataset<Row> withPercentile(Dataset<Row> scored, double[] ranking,
+      List<Double> tierCuts) {
+    double[] r = ranking.clone();
+    Column p = functions.udf((org.apache.spark.sql.api.java.UDF1<Double, Double>)
+        s -> s == null || s.isNaN() ? null : percentile(r, s), DataTypes.DoubleType)
+        .apply(col(SCORE));
+    return scored.withColumn(PERCENTILE, p).withColumn(TIER, tier(col(PERCENTILE), tierCuts));
+  }
+
+  /** Records the ranking of a full run (one row: the table holds the current ranking). */
+  public static void writeRanking(SparkSession spark, String path, double[] ranking,
+      RunInfo run) {
+    List<Double> values = Arrays.stream(ranking).boxed().toList();
+    Row row = RowFactory.create(run.modelName(), run.modelVersion(), run.fallback(),
+        run.featuresVersion(), run.runId(), Timestamp.from(run.scoredAt()), values);
+    spark.createDataFrame(List.of(row), RANKING_SCHEMA).write().format("delta")
+        .mode(SaveMode.Overwrite).save(path);
+  }
+
+  /**
+   * The ranking of the last full run if it was made by the same model (name, version,
+   * fallback), else empty: another model's scores are on another scale.
+   */
+  public static java.util.Optional<double[]> readRanking(SparkSession spark, String path,
+      String modelName, String modelVersion, boolean fallback) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return java.util.Optional.empty();
+    }
+    List<Row> rows = spark.read().format("delta").load(path)
+        .where(col(MODEL_NAME).equalTo(modelName).and(col(MODEL_VERSION).equalTo(modelVersion))
+            .and(col(FALLBACK).equalTo(fallback)))
+        .select(RANKING).collectAsList();
+    if (rows.size() != 1) {
+      return java.util.Optional.empty();
+    }
+    List<Double> values = rows.get(0).getList(0);
+    return java.util.Optional.of(values.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** A for percentile ≥ cuts[0], B ≥ cuts[1], C ≥ cuts[2], else D. */

@@ -263,11 +263,24 @@ public final class CompiledScorer {
    * write on its own (then compute percentiles, tiers and the MERGE from what it wrote).
    */
   public static void withScoringCodegen(SparkSession spark, Runnable action) {
+    withScoringCodegen(spark, () -> {
+      action.run();
+      return null;
+    });
+  }
+
+  /**
+   * {@link #withScoringCodegen(SparkSession, Runnable)} returning the action's result. To cache
+   * scores, persist and materialise them both inside: a cache planned with whole-stage code
+   * generation on and executed with it off trips Spark's columnar-transition assertion.
+   */
+  public static <T> T withScoringCodegen(SparkSession spark,
+      java.util.function.Supplier<T> action) {
     String key = "spark.sql.codegen.wholeStage";
     scala.Option<String> previous = spark.conf().getOption(key);
     spark.conf().set(key, false);
     try {
-      action.run();
+      return action.get();
     } finally {
       if (previous.isDefined()) {
         spark.conf().set(key, previous.get());

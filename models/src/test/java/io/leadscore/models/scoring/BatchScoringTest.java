@@ -1,8 +1,10 @@
 package io.leadscore.models.scoring;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delta.tables.DeltaTable;
 import io.leadscore.testing.SparkTestSupport;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -11,6 +13,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -45,12 +48,16 @@ class BatchScoringTest extends SparkTestSupport {
     return spark().createDataFrame(rows, SCORED);
   }
 
+  private static Dataset<Row> ranked(Dataset<Row> scored, double[] ranking) {
+    return BatchScoring.withPercentile(scored, ranking, List.of(0.9, 0.7, 0.4));
+  }
+
   @Test
   void mergeIsIdempotentRewritesOnlyChangesAndTiersFollowPercentiles() {
     String path = dir.resolve("scores").toString();
-    List<Double> cuts = List.of(0.9, 0.7, 0.4);
-    BatchScoring.merge(scored("r1", 11, null), null, true, path);
-    BatchScoring.refreshPercentiles(spark(), path, cuts);
+    Dataset<Row> all = scored("r1", 11, null);
+    double[] ranking = BatchScoring.ranking(all);
+    BatchScoring.merge(ranked(all, ranking), null, true, path);
     Dataset<Row> table = spark().read().format("delta").load(path);
     List<Row> first = table.orderBy(BatchScoring.SCORE).collectAsList();
     // 11 distinct scores: percent_rank = i / 10.
@@ -63,21 +70,61 @@ class BatchScoringTest extends SparkTestSupport {
     }
     assertThat(first.get(10).<String>getAs(BatchScoring.TIER)).isEqualTo("A");
     assertThat(first.get(0).<String>getAs(BatchScoring.TIER)).isEqualTo("D");
+    long version = DeltaTable.forPath(spark(), path).history(1).head().getLong(0);
 
-    // Same inputs under another run id: nothing changes.
-    BatchScoring.merge(scored("r2", 11, null), null, true, path);
-    BatchScoring.refreshPercentiles(spark(), path, cuts);
+    // Same inputs under another run id: nothing changes, not even a rewritten row.
+    BatchScoring.merge(ranked(scored("r2", 11, null), ranking), null, true, path);
     assertThat(table.orderBy(BatchScoring.SCORE).collectAsList()).isEqualTo(first);
+    assertThat(table.where(col(BatchScoring.RUN_ID).equalTo("r2")).count()).isZero();
 
-    // One changed hash, one deleted lead (incremental): only those rows move.
+    // One changed lead, one deleted lead (incremental, against the full run's ranking): only
+    // those rows move; the others keep their percentiles.
     Dataset<Row> deleted = spark().createDataFrame(List.of(RowFactory.create("L0")),
         new StructType().add(BatchScoring.LEAD_ID, DataTypes.StringType));
-    BatchScoring.merge(scored("r3", 11, "L5").where(col(BatchScoring.LEAD_ID).equalTo("L5")),
-        deleted, false, path);
-    BatchScoring.refreshPercentiles(spark(), path, cuts);
+    Dataset<Row> l5 = scored("r3", 11, "L5").where(col(BatchScoring.LEAD_ID).equalTo("L5"))
+        .withColumn(BatchScoring.SCORE, lit(0.99));
+    BatchScoring.merge(ranked(l5, ranking), deleted, false, path);
     assertThat(table.count()).isEqualTo(10);
     assertThat(table.where(col(BatchScoring.RUN_ID).equalTo("r3")).select(BatchScoring.LEAD_ID)
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("L5");
-    assertThat(table.where(col(BatchScoring.PERCENTILE).isNull()).count()).isZero();
+    Row moved = table.where(col(BatchScoring.LEAD_ID).equalTo("L5")).head();
+    assertThat(moved.<Double>getAs(BatchScoring.PERCENTILE)).isEqualTo(1.0);
+    assertThat(moved.<String>getAs(BatchScoring.TIER)).isEqualTo("A");
+    for (Row r : first) {
+      String id = r.getAs(BatchScoring.LEAD_ID);
+      if (!id.equals("L5") && !id.equals("L0")) {
+        assertThat(table.where(col(BatchScoring.LEAD_ID).equalTo(id)).head()).isEqualTo(r);
+      }
+    }
+    // The incremental MERGE wrote deletion vectors, not rewritten files.
+    assertThat(DeltaTable.forPath(spark(), path).history(1).head().<scala.collection.Map<String,
+        String>>getAs("operationMetrics").get("numTargetRowsCopied").get()).isEqualTo("0");
+    assertThat(DeltaTable.forPath(spark(), path).history(1).head().getLong(0))
+        .isEqualTo(version + 1);
+  }
+
+  @Test
+  void percentilesAreExactPercentRankUpToTheRankingSizeAndCloseAbove() {
+    double[] ranking = {0.1, 0.2, 0.2, 0.5, 0.9};
+    assertThat(BatchScoring.percentile(ranking, 0.1)).isEqualTo(0.0);
+    assertThat(BatchScoring.percentile(ranking, 0.2)).isEqualTo(0.25);
+    assertThat(BatchScoring.percentile(ranking, 0.5)).isEqualTo(0.75);
+    assertThat(BatchScoring.percentile(ranking, 0.95)).isEqualTo(1.0);
+    assertThat(BatchScoring.percentile(ranking, 0.0)).isEqualTo(0.0);
+    assertThat(BatchScoring.percentile(new double[] {0.3}, 0.3)).isEqualTo(0.0);
+
+    // Above the ranking size the ranking is a quantile sketch: percentiles stay within
+    // 2/size (here 2e-3; 2e-5 with the job's RANKING_SIZE).
+    int size = 1000;
+    int n = size * 30;
+    Dataset<Row> many = spark().range(n).select(
+        functions.pmod(col("id").multiply(7919L), lit(n)).divide((double) n)
+            .as(BatchScoring.SCORE));
+    double[] sketch = BatchScoring.ranking(many, size);
+    assertThat(sketch).hasSize(size);
+    for (double s : new double[] {0.05, 0.3, 0.4, 0.7, 0.9, 0.999}) {
+      assertThat(BatchScoring.percentile(sketch, s)).as("score %s", s)
+          .isCloseTo(s * n / (n - 1), org.assertj.core.api.Assertions.within(2.0 / size));
+    }
   }
 }

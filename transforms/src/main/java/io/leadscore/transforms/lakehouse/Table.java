@@ -15,6 +15,7 @@ public enum Table {
   GOLD_LABELS(Layer.GOLD, "labels"),
   GOLD_SCORING_FEATURES(Layer.GOLD, "scoring_features"),
   SCORES(Layer.SERVING, "scores"),
+  SCORE_RANKING(Layer.SERVING, "score_ranking"),
   INGEST_LOG(Layer.OPS, "ingest_log"),
   QUALITY_RUNS(Layer.OPS, "quality_runs"),
   LEAKAGE_REPORT(Layer.OPS, "leakage_report"),
