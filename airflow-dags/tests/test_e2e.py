@@ -100,7 +100,7 @@ def _delete_variables(keys) -> None:
 def _load_dag(dag_id: str):
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(DAGS), include_examples=False)
+    bag = DagBag(dag_folder=str(DAGS))
     assert bag.import_errors == {}, bag.import_errors
     dag = bag.dags[dag_id]
     # A failed job fails the run now instead of retrying 5 minutes later (dag.test() would wait).
@@ -147,6 +147,7 @@ def e2e(airflow_db, spark_env, jar, services, tmp_path_factory, spark_submit_ven
     state = {"work": work, "lakehouse": work / "lakehouse", "config": config, "model": model,
              "jar": jar, "services": services, "venv": spark_submit_venv}
     try:
+        _load_dag("lead_scoring_daily")     # a DAG that does not parse fails before any job runs
         t0 = time.monotonic()
         _generate(jar, config, FIRST_DROPS)
         TIMINGS["generate"] = time.monotonic() - t0
@@ -307,6 +308,8 @@ def test_notebook_02_model_review(e2e, facts, notebook_dir):
     # recomputed on the held-out rows: close to what train logged
     assert abs(summary["champion_roc_auc"] - summary["logged_test_roc_auc"]) < 0.02, summary
     assert summary["sample_scored"] > 0 and summary["sample_scores_in_0_1"] is True
+    # the MLflow model in Python and the score job's compiled scorer (JVM) agree
+    assert summary["max_difference_to_served"] < 1e-9, summary
     assert summary["leakage_excluded"] > 0        # the generator plants leaking features
     assert _images(notebook) >= 3
 
