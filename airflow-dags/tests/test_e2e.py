@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -48,6 +49,9 @@ def _mlflow_get(base: str, path: str, **params) -> dict:
 def _config(work: Path, services: dict[str, str]) -> Path:
     lakehouse = work / "lakehouse"
     path = work / "e2e.yaml"
+    # The jobs find a source's contract in contracts/ beside their config (a task's working
+    # directory is not the checkout, so conf/contracts/ would not be found).
+    shutil.copytree(ROOT / "conf/contracts", work / "contracts")
     path.write_text(f"""\
 lakehouse:
   root: {lakehouse}
