@@ -12,6 +12,9 @@ notebooks run headless (papermill) on what the run wrote.
    that triggers the retrain DAG, not a failure);
 4. notebooks 01-03 run against that lakehouse and registry.
 
+The registered model and its experiment are deleted afterwards (LEADSCORE_E2E_KEEP=1 keeps
+them); the temporary lakehouse stays in pytest's basetemp (the last three runs are kept).
+
 Training is kept small by the test's config (logistic regression only, two folds). The DAGs'
 retries (5 minutes apart) are set to 0 for these runs so a broken job fails the test at once.
 """
@@ -44,6 +47,26 @@ def _mlflow_get(base: str, path: str, **params) -> dict:
     url = f"{base}/api/2.0/mlflow/{path}?{urllib.parse.urlencode(params)}"
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.load(response)
+
+
+def _mlflow_post(base: str, path: str, body: dict) -> dict:
+    request = urllib.request.Request(f"{base}/api/2.0/mlflow/{path}", method="POST",
+                                     data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def _forget_model(base: str, model: str) -> None:
+    """Deletes the run's registered model and its experiment (named after the model) from the
+    shared server; LEADSCORE_E2E_KEEP=1 keeps them for a look in the MLflow UI."""
+    try:
+        _mlflow_post(base, "registered-models/delete", {"name": model})
+        experiment = _mlflow_get(base, "experiments/get-by-name", experiment_name=model)
+        _mlflow_post(base, "experiments/delete",
+                     {"experiment_id": experiment["experiment"]["experiment_id"]})
+    except OSError as error:      # nothing was registered (an earlier step failed)
+        print(f"e2e cleanup: {error}")
 
 
 def _config(work: Path, services: dict[str, str]) -> Path:
@@ -166,6 +189,8 @@ def e2e(airflow_db, spark_env, jar, services, tmp_path_factory, spark_submit_ven
         yield state
     finally:
         _delete_variables(variables)
+        if os.environ.get("LEADSCORE_E2E_KEEP") != "1":
+            _forget_model(services["mlflow"], model)
 
 
 @pytest.fixture(scope="module")
