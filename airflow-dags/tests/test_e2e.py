@@ -49,8 +49,8 @@ def _mlflow_get(base: str, path: str, **params) -> dict:
         return json.load(response)
 
 
-def _mlflow_post(base: str, path: str, body: dict) -> dict:
-    request = urllib.request.Request(f"{base}/api/2.0/mlflow/{path}", method="POST",
+def _mlflow_post(base: str, path: str, body: dict, method: str = "POST") -> dict:
+    request = urllib.request.Request(f"{base}/api/2.0/mlflow/{path}", method=method,
                                      data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -61,7 +61,7 @@ def _forget_model(base: str, model: str) -> None:
     """Deletes the run's registered model and its experiment (named after the model) from the
     shared server; LEADSCORE_E2E_KEEP=1 keeps them for a look in the MLflow UI."""
     try:
-        _mlflow_post(base, "registered-models/delete", {"name": model})
+        _mlflow_post(base, "registered-models/delete", {"name": model}, method="DELETE")
         experiment = _mlflow_get(base, "experiments/get-by-name", experiment_name=model)
         _mlflow_post(base, "experiments/delete",
                      {"experiment_id": experiment["experiment"]["experiment_id"]})
