@@ -25,7 +25,7 @@ from airflow.providers.standard.operators.python import ShortCircuitOperator
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.sdk import DAG, chain
 
-from leadscore_dags import assets
+from leadscore_dags import assets, settings
 from leadscore_dags.defaults import DEFAULT_ARGS, START_DATE
 from leadscore_dags.operators import EXIT_DRIFT, LeadscoreJobOperator
 
@@ -75,7 +75,7 @@ with DAG(
         task_id="score",
         job="score",
         # Drift is the next task's call (exit 3 there); scoring itself succeeds.
-        job_args=["--no-drift-exit"],
+        job_args=["--model-name", settings.MODEL_NAME, "--no-drift-exit"],
         inlets=[assets.GOLD_SCORING_FEATURES, assets.MODEL],
         outlets=[assets.SCORES],
         execution_timeout=timedelta(hours=2),

@@ -49,6 +49,7 @@ with DAG(
     train = LeadscoreJobOperator(
         task_id="train",
         job="train",
+        job_args=["--model-name", settings.MODEL_NAME],
         inlets=[assets.GOLD_FEATURES, assets.GOLD_LABELS],
         outlets=[assets.MODEL],
         execution_timeout=timedelta(hours=4),

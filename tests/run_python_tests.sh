@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the Python test suites, each in its own virtualenv, and exits non-zero if any fails:
-#   tests/python        (.leadscore/venv: the stack, spark-submit, monitoring with promtool)
-#   airflow-dags/tests  (.leadscore/airflow-venv: DagBag, task graphs, gate, dag.test() harness)
+#   tests/python        (.leadscore/venv: the stack, spark-submit, monitoring with promtool,
+#                        notebooks committed without outputs)
+#   airflow-dags/tests  (.leadscore/airflow-venv: DagBag, task graphs, gate, dag.test() harness,
+#                        both DAGs end to end + the notebooks run by papermill in .leadscore/venv)
 # Installs what they need through the project's scripts (bin/stack install: venv, Pushgateway,
 # promtool; bin/airflow-env: Airflow's venv) and starts the local services if they are not up
 # (stopping them again at the end); running ones are used as they are. Extra arguments go to both pytest runs (e.g. -x, -k expr).

@@ -12,7 +12,7 @@ LEADSCORE_SOURCE           ``synthetic``                                        
 LEADSCORE_LAKEHOUSE_URI    ``file://$LEADSCORE_HOME/lakehouse`` (conf/local.yaml)  Asset URIs only
 LEADSCORE_JAR              ``$LEADSCORE_HOME/jobs/target/leadscore-jobs-all.jar``  Variable default
 LEADSCORE_CONFIG           ``$LEADSCORE_HOME/conf/local.yaml``                   Variable default
-LEADSCORE_MODEL_NAME       ``leadscore``                                         Variable default
+LEADSCORE_MODEL_NAME       ``leadscore_$LEADSCORE_SOURCE`` (the jobs' default)   Variable default
 LEADSCORE_MLFLOW_URI       ``http://127.0.0.1:5000``                             Variable default
 =========================  ====================================================  ============
 
@@ -50,7 +50,9 @@ def _var(name: str, default: str) -> str:
 
 JAR = _var("leadscore_jar", os.environ.get("LEADSCORE_JAR", str(HOME / "jobs/target/leadscore-jobs-all.jar")))
 CONFIG = _var("leadscore_config", os.environ.get("LEADSCORE_CONFIG", str(HOME / "conf/local.yaml")))
-MODEL_NAME = _var("leadscore_model_name", os.environ.get("LEADSCORE_MODEL_NAME", "leadscore"))
+# train registers, score reads and the gate checks this registered model (the jobs' own
+# default is leadscore_<source>; a Variable lets a test or a second deployment use another).
+MODEL_NAME = _var("leadscore_model_name", os.environ.get("LEADSCORE_MODEL_NAME", f"leadscore_{SOURCE}"))
 MLFLOW_URI = _var("leadscore_mlflow_uri", os.environ.get("LEADSCORE_MLFLOW_URI", "http://127.0.0.1:5000"))
 SHUFFLE_PARTITIONS = _var("leadscore_shuffle_partitions", "8")
 DRIVER_MEMORY = _var("leadscore_driver_memory", "2g")

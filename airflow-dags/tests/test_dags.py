@@ -2,6 +2,7 @@
 their task graphs, arguments and Assets are the intended ones."""
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from unittest import mock
 
@@ -82,10 +83,10 @@ def test_retrain_graph(dagbag):
     (DAILY, "ingest", "ingest", []),
     (DAILY, "validate", "validate", []),
     (DAILY, "features_scoring", "features", ["--mode", "scoring"]),
-    (DAILY, "score", "score", ["--no-drift-exit"]),
+    (DAILY, "score", "score", ["--model-name", settings.MODEL_NAME, "--no-drift-exit"]),
     (DAILY, "drift_check", "drift", []),
     (RETRAIN, "features_training", "features", ["--mode", "training"]),
-    (RETRAIN, "train", "train", []),
+    (RETRAIN, "train", "train", ["--model-name", settings.MODEL_NAME]),
 ])
 def test_job_tasks_submit_the_jar(dagbag, dag_id, task_id, job, extra_args):
     task = dagbag.dags[dag_id].get_task(task_id)
@@ -99,6 +100,18 @@ def test_job_tasks_submit_the_jar(dagbag, dag_id, task_id, job, extra_args):
     assert "{{ var.value.get('leadscore_config'" in task.application_args[2]
     assert task.conf["spark.sql.shuffle.partitions"] == settings.SHUFFLE_PARTITIONS
     assert task.doc_md
+
+
+def test_train_score_and_gate_use_one_registered_model(dagbag):
+    """train registers, score reads and the gate checks the same (templated) model name."""
+    daily, retrain = dagbag.dags[DAILY], dagbag.dags[RETRAIN]
+    if "LEADSCORE_MODEL_NAME" not in os.environ:    # the default is the jobs' own default
+        assert "{{ var.value.get('leadscore_model_name', 'leadscore_%s')" % settings.SOURCE \
+            in settings.MODEL_NAME
+    assert retrain.get_task("gate").op_kwargs["model"] == settings.MODEL_NAME
+    for task in (retrain.get_task("train"), daily.get_task("score")):
+        args = task.application_args
+        assert args[args.index("--model-name") + 1] == settings.MODEL_NAME
 
 
 def test_only_the_drift_check_treats_a_non_zero_exit_as_an_outcome(dagbag):
