@@ -145,7 +145,7 @@ class ChampionPythonScoringTest extends JobTestSupport {
       CliResult train = runCli("train", "--source", SOURCE, "--contract", contract.toString(),
           "--config", config.toString(), "--model-name", name);
       assertThat(train.exitCode()).as(train.output()).isZero();
-      assertThat(train.stdout()).contains("promoted to champion");
+      assertThat(train.stdout()).contains("promoted to champion").contains("maxIter=12");
       CliResult score = runCli("score", "--source", SOURCE, "--config", config.toString(), "--model-name", name, "--no-drift-exit");
       assertThat(score.exitCode()).as(score.output()).isZero();
 

@@ -84,11 +84,11 @@ class SparkModelRoundTripTest extends SparkTestSupport {
       assertThat(logged.files()).isEqualTo(files.size());
       String mlmodel = new String(run.readArtifact("model/MLmodel"), StandardCharsets.UTF_8);
       assertThat(mlmodel)
-          .contains("  python_function:\n    data: sparkml\n")
+          .contains("  python_function:\n    code: code\n    data: sparkml\n")
           .contains("    loader_module: mlflow.spark\n")
           .contains("    model_class: pyspark.ml.pipeline.PipelineModel\n")
+          .contains("  spark:\n    code: code\n")
           .contains("    model_data: sparkml\n")
-          .contains("    code: code\n")
           .contains("    pyspark_version: '" + spark().version() + "'\n")
           .contains("mlflow_version: '" + env.mlflowVersion() + "'\n")
           .containsPattern("\nrun_id: '?" + runId + "'?\n"); // quoted if it starts with a digit
