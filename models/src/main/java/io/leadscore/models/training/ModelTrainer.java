@@ -80,9 +80,13 @@ public final class ModelTrainer {
         grid.put("maxDepth", List.of(6, 10));
       }
       case TrainingOptions.GRADIENT_BOOSTED_TREES -> {
-        grid.put("maxIter", List.of(60));
-        grid.put("stepSize", List.of(0.1));
-        grid.put("maxDepth", List.of(3, 5));
+        // On X Education (bench/xeducation_protocol.sh, 5 folds) this beat the earlier
+        // 60-tree depth-3/5 grid (0.9268 vs 0.9239) and the plain 100-tree GBT (0.9252).
+        grid.put("maxIter", List.of(120));
+        grid.put("stepSize", List.of(0.08));
+        grid.put("maxDepth", List.of(6));
+        grid.put("minInstancesPerNode", List.of(10));
+        grid.put("subsamplingRate", List.of(0.8));
       }
       default -> throw new IllegalArgumentException(String.format(
           "family must be one of %s, cannot be: %s", TrainingOptions.FAMILIES, family));
