@@ -77,8 +77,7 @@ public final class TrainJob extends JobCommand {
     LeadscoreConfig config = super.loadConfig();
     LeadscoreConfig.TrainingSettings t = config.training();
     try {
-      options = new TrainingOptions(t.families(), t.primaryMetric(), t.folds(), t.parallelism(),
-          t.balanceClasses(), t.seed());
+      options = trainingOptions(t);
       gate = new ChampionChallengerGate(GatePolicy.of(
           t.gate().criteria().stream().map(Criterion::parse).toList(), t.primaryMetric(),
           t.gate().minImprovement()));
@@ -90,6 +89,17 @@ public final class TrainJob extends JobCommand {
       throw new ConfigException(configFile + ": training: " + e.getMessage(), e);
     }
     return config;
+  }
+
+  /** The training options the settings describe (IllegalArgumentException when bad). */
+  public static TrainingOptions trainingOptions(LeadscoreConfig.TrainingSettings t) {
+    return new TrainingOptions(t.families(), t.primaryMetric(), t.folds(), t.parallelism(),
+        t.balanceClasses(), t.seed(), t.grids());
+  }
+
+  /** The feature pipeline every candidate starts with (shared with bench/XEducationProtocol). */
+  public static FeaturePipelineBuilder featurePipeline(FeatureSpec spec) {
+    return FeaturePipelineBuilder.from(spec);
   }
 
   @Override
@@ -135,7 +145,7 @@ public final class TrainJob extends JobCommand {
     }
     ctx.step("fit candidates " + options.families());
     List<ModelTrainer.Candidate> fitted = ModelTrainer.fitAll(
-        FeaturePipelineBuilder.from(spec).build(), split.train(), GoldColumns.LEAD_ID,
+        featurePipeline(spec).build(), split.train(), GoldColumns.LEAD_ID,
         GoldColumns.LABEL, options);
     fitted.forEach(f -> ctx.say("candidate %s: validation %s %s", f.family(),
         f.validation(), f.chosenParams()));

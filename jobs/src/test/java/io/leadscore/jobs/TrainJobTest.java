@@ -118,4 +118,23 @@ class TrainJobTest extends JobTestSupport {
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr()).contains("cannot be: [svm]");
   }
+
+  @Test
+  void badClassifierGridsAreConfigErrorsNamingTheValue() throws Exception {
+    for (String[] bad : new String[][] {
+        {"  grids:\n    gbt: { maxDepth: [4, -1] }\n", "cannot be: -1"},
+        {"  grids:\n    gbt: { maxDepht: [4] }\n", "cannot be: maxDepht"},
+        {"  grids:\n    svm: { maxIter: [4] }\n", "cannot be: svm"},
+        {"  grids:\n    lr: { regParam: [fast] }\n", "cannot be: fast"},
+        {"  grids:\n    lr: { labelCol: [x] }\n", "cannot be: labelCol"}}) {
+      Path config = writeConfig(dir, "training:\n" + bad[0]);
+
+      CliResult result = runCli("train", "--source", "tiny", "--contract", contract.toString(),
+          "--config", config.toString());
+
+      assertThat(result.exitCode()).as(bad[0] + result.output()).isEqualTo(2);
+      assertThat(result.stderr()).as(bad[0]).contains("grids").contains(bad[1])
+          .doesNotContain("\tat ");
+    }
+  }
 }

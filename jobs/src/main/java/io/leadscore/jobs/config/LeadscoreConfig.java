@@ -35,6 +35,9 @@ public record LeadscoreConfig(
    * @param split         hash (by lead id) or time (train on earlier observation points)
    * @param gate          criteria every new model must meet, e.g. "roc_auc >= 0.7", and the
    *                      margin by which it must beat the champion on the same test rows
+   * @param grids         per family (lr, rf, gbt), classifier params and the values to try,
+   *                      e.g. {@code gbt: { maxIter: [150], maxDepth: [4, 5] }}; they replace
+   *                      the family's defaults of those params
    */
   public record TrainingSettings(
       @JsonProperty("families") List<String> families,
@@ -45,9 +48,10 @@ public record LeadscoreConfig(
       @JsonProperty("testFraction") Double testFraction,
       @JsonProperty("split") String split,
       @JsonProperty("seed") Long seed,
-      @JsonProperty("gate") GateSettings gate) {
+      @JsonProperty("gate") GateSettings gate,
+      @JsonProperty("grids") Map<String, Map<String, List<Object>>> grids) {
     public static final TrainingSettings DEFAULTS =
-        new TrainingSettings(null, null, null, null, null, null, null, null, null);
+        new TrainingSettings(null, null, null, null, null, null, null, null, null, null);
 
     public TrainingSettings {
       families = families == null ? List.of("lr", "rf", "gbt") : List.copyOf(families);
@@ -59,6 +63,7 @@ public record LeadscoreConfig(
       split = split == null ? "hash" : split;
       seed = seed == null ? 42L : seed;
       gate = gate == null ? new GateSettings(null, null) : gate;
+      grids = grids == null ? Map.of() : grids;
     }
   }
 

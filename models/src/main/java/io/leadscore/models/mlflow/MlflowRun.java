@@ -295,8 +295,16 @@ public final class MlflowRun implements AutoCloseable {
         files++;
       }
       String uuid = UUID.randomUUID().toString().replace("-", "");
+      // Python cannot import the custom stages' Java package (io.*): ship the wrappers.
+      String stages = SparkModelFiles.stagesModule();
+      if (stages != null) {
+        upload(ArtifactProxy.join(modelRoot, SparkModelFiles.CODE),
+            SparkModelFiles.STAGES_MODULE, stages);
+        size += stages.getBytes(StandardCharsets.UTF_8).length;
+        files++;
+      }
       Map<String, Object> mlmodel = SparkModelFiles.mlmodel(env, runId(), modelRoot, uuid, size,
-          SparkModelFiles.nowUtc());
+          SparkModelFiles.nowUtc(), stages != null);
       upload(modelRoot, SparkModelFiles.REQUIREMENTS, SparkModelFiles.requirementsTxt(env));
       upload(modelRoot, SparkModelFiles.PYTHON_ENV, SparkModelFiles.pythonEnvYaml(env));
       upload(modelRoot, SparkModelFiles.CONDA, SparkModelFiles.condaYaml(env));

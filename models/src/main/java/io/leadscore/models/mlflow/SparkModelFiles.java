@@ -20,6 +20,20 @@ final class SparkModelFiles {
   static final String REQUIREMENTS = "requirements.txt";
   static final String PYTHON_ENV = "python_env.yaml";
   static final String CONDA = "conda.yaml";
+  /** MLflow's code folder (code_paths): added to sys.path by mlflow.spark.load_model. */
+  static final String CODE = "code";
+  /** Python wrappers of leadscore's custom stages (python/leadscore_stages.py), in the jar. */
+  static final String STAGES_MODULE = "leadscore_stages.py";
+
+  /** The wrappers' source from the jar, or null when the jar was built without them. */
+  static String stagesModule() {
+    try (java.io.InputStream in = SparkModelFiles.class.getResourceAsStream(STAGES_MODULE)) {
+      return in == null ? null : new String(in.readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + STAGES_MODULE + " from the jar", e);
+    }
+  }
 
   private static final DateTimeFormatter CREATED =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
@@ -55,7 +69,17 @@ final class SparkModelFiles {
   /** The MLmodel document (also sent as JSON to record the model on its run). */
   static Map<String, Object> mlmodel(SparkModelEnvironment env, String runId,
       String artifactPath, String modelUuid, long sizeBytes, LocalDateTime createdUtc) {
+    return mlmodel(env, runId, artifactPath, modelUuid, sizeBytes, createdUtc, false);
+  }
+
+  /** With {@code withCode}, both flavors name the {@value #CODE} folder (code_paths). */
+  static Map<String, Object> mlmodel(SparkModelEnvironment env, String runId,
+      String artifactPath, String modelUuid, long sizeBytes, LocalDateTime createdUtc,
+      boolean withCode) {
     Map<String, Object> pyfunc = new LinkedHashMap<>();
+    if (withCode) {
+      pyfunc.put("code", CODE);
+    }
     pyfunc.put("data", MODEL_DATA);
     Map<String, Object> envFiles = new LinkedHashMap<>();
     envFiles.put("conda", CONDA);
@@ -64,7 +88,7 @@ final class SparkModelFiles {
     pyfunc.put("loader_module", "mlflow.spark");
     pyfunc.put("python_version", env.pythonVersion());
     Map<String, Object> spark = new LinkedHashMap<>();
-    spark.put("code", null);
+    spark.put("code", withCode ? CODE : null);
     spark.put("model_class", "pyspark.ml.pipeline.PipelineModel");
     spark.put("model_data", MODEL_DATA);
     spark.put("pyspark_version", env.pysparkVersion());

@@ -1,6 +1,8 @@
 package io.leadscore.models.training;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,9 +14,13 @@ import java.util.Set;
  * @param parallelism   candidate fits run at once
  * @param balanceClasses weight rows so both classes weigh the same (shifts probabilities)
  * @param seed          seed of the folds and the tree models
+ * @param grids         per family, classifier params (MLlib names, e.g. {@code maxIter}) and
+ *                      the values to try; they replace the family's defaults of those params
+ *                      (see {@link ModelTrainer#defaultGrid}); empty: the defaults
  */
 public record TrainingOptions(List<String> families, String primaryMetric, int folds,
-    int parallelism, boolean balanceClasses, long seed) {
+    int parallelism, boolean balanceClasses, long seed,
+    Map<String, Map<String, List<Object>>> grids) {
 
   public static final String LOGISTIC_REGRESSION = "lr";
   public static final String RANDOM_FOREST = "rf";
@@ -41,6 +47,27 @@ public record TrainingOptions(List<String> families, String primaryMetric, int f
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be ≥ 1, cannot be: " + parallelism);
     }
+    Map<String, Map<String, List<Object>>> copy = new LinkedHashMap<>();
+    if (grids != null) {
+      grids.forEach((family, params) -> {
+        if (!FAMILIES.contains(family)) {
+          throw new IllegalArgumentException(String.format(
+              "grids: family must be one of %s, cannot be: %s", FAMILIES, family));
+        }
+        Map<String, List<Object>> p = new LinkedHashMap<>();
+        (params == null ? Map.<String, List<Object>>of() : params).forEach((k, v) ->
+            p.put(k, v == null ? List.of() : List.copyOf(v)));
+        copy.put(family, java.util.Collections.unmodifiableMap(p));
+        ModelTrainer.checkGrid(family, p);
+      });
+    }
+    grids = java.util.Collections.unmodifiableMap(copy);
+  }
+
+  /** Options with each family's default grid. */
+  public TrainingOptions(List<String> families, String primaryMetric, int folds,
+      int parallelism, boolean balanceClasses, long seed) {
+    this(families, primaryMetric, folds, parallelism, balanceClasses, seed, Map.of());
   }
 
   public static TrainingOptions defaults() {

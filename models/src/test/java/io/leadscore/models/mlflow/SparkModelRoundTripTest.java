@@ -77,15 +77,17 @@ class SparkModelRoundTripTest extends SparkTestSupport {
       logged = run.logSparkModel(model, "model", env, tmp.resolve("stage").toUri().toString());
       List<String> files = run.listArtifacts("model");
       assertThat(files).contains("model/MLmodel", "model/requirements.txt",
-          "model/python_env.yaml", "model/conda.yaml", "model/sparkml/metadata/part-00000");
+          "model/python_env.yaml", "model/conda.yaml", "model/sparkml/metadata/part-00000",
+          "model/code/leadscore_stages.py");
       assertThat(files).anyMatch(f -> f.startsWith("model/sparkml/stages/3_logreg_"));
       assertThat(files).noneMatch(f -> f.endsWith(".crc"));
       assertThat(logged.files()).isEqualTo(files.size());
       String mlmodel = new String(run.readArtifact("model/MLmodel"), StandardCharsets.UTF_8);
       assertThat(mlmodel)
-          .contains("  python_function:\n    data: sparkml\n")
+          .contains("  python_function:\n    code: code\n    data: sparkml\n")
           .contains("    loader_module: mlflow.spark\n")
           .contains("    model_class: pyspark.ml.pipeline.PipelineModel\n")
+          .contains("  spark:\n    code: code\n")
           .contains("    model_data: sparkml\n")
           .contains("    pyspark_version: '" + spark().version() + "'\n")
           .contains("mlflow_version: '" + env.mlflowVersion() + "'\n")
