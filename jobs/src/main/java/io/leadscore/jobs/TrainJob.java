@@ -12,10 +12,13 @@ import io.leadscore.jobs.cli.JobContext;
 import io.leadscore.jobs.cli.LeadscoreException;
 import io.leadscore.jobs.config.ConfigException;
 import io.leadscore.jobs.config.LeadscoreConfig;
+import io.leadscore.jobs.generate.DropFiles;
+import io.leadscore.jobs.generate.TruthFiles;
 import io.leadscore.models.InputTable;
 import io.leadscore.models.eval.BinaryClassifierEvaluator;
 import io.leadscore.models.eval.BinaryMetrics;
 import io.leadscore.models.eval.EvaluationOptions;
+import io.leadscore.models.eval.OracleComparison;
 import io.leadscore.models.gate.ChampionChallengerGate;
 import io.leadscore.models.gate.Criterion;
 import io.leadscore.models.gate.GateDecision;
@@ -55,6 +58,13 @@ public final class TrainJob extends JobCommand {
   @Option(names = "--model-name", paramLabel = "NAME",
       description = "Registered model name (default: leadscore_<source>).")
   String modelName;
+
+  @Option(names = "--truth", paramLabel = "FOLDER",
+      description = "Generated data only: the generator's truth folder. The test AUC is then"
+          + " printed and logged next to the oracle AUC (the true probabilities' AUC) on the"
+          + " same test rows (default for source synthetic: <landing>/../truth/synthetic,"
+          + " when it holds truth files).")
+  String truthFolder;
 
   private TrainingOptions options;
   private ChampionChallengerGate gate;
@@ -143,22 +153,60 @@ public final class TrainJob extends JobCommand {
 
     ctx.step("evaluate the winner on the test rows");
     Dataset<Row> test = split.test().cache();
-    BinaryMetrics metrics = BinaryClassifierEvaluator.evaluate(winner.model().transform(test),
+    Dataset<Row> scoredTest = winner.model().transform(test);
+    BinaryMetrics metrics = BinaryClassifierEvaluator.evaluate(scoredTest,
         GoldColumns.LABEL, ModelTrainer.PROBABILITY, EvaluationOptions.defaults());
     ctx.say("winner %s: test ROC AUC %.4f, PR AUC %.4f, ECE %.4f on %d rows", winner.family(),
         metrics.rocAuc(), metrics.prAuc(), metrics.ece(), test.count());
+    Optional<OracleComparison> oracle = compareWithOracle(ctx, c, scoredTest);
+    oracle.ifPresent(o -> ctx.say("winner %s: %s", winner.family(), o.summary()));
 
     ctx.step("log to MLflow and gate");
     InputTable input = new InputTable("gold." + c.source() + ".features", goldPath, version);
     TrainingRun.Result result = new TrainingRun(ctx, mlflow, name, c, spec, leakage, split,
-        fitted, metrics, List.of(input)).logAndGate(gate, test);
+        fitted, metrics, List.of(input)).withOracle(oracle).logAndGate(gate, test);
     GateDecision decision = result.decision();
     ctx.metrics().addRows("read", gold.count())
         .gauge("model_test_auc", "Test ROC AUC of the last trained model", metrics.rocAuc())
+        .gauge("model_test_auc_to_oracle_ratio", "Test ROC AUC over the oracle AUC on the"
+            + " same rows (generated data; NaN without a truth)",
+            oracle.map(OracleComparison::ratio).orElse(Double.NaN))
         .gauge("model_promoted", "1 when the last trained model became champion",
             decision.promote() ? 1 : 0);
     ctx.say("model %s version %s: %s (%s); MLflow run %s", name, result.version(),
         decision.promote() ? "promoted to champion" : "stays challenger", decision.summary(),
         result.runId());
+  }
+
+  /**
+   * The oracle comparison when the source's truth is known: {@code --truth}, or for the
+   * generated source the generator's default folder if it holds truth files. Real sources have
+   * none, and nothing is required of them.
+   */
+  private Optional<OracleComparison> compareWithOracle(JobContext ctx, Contract c,
+      Dataset<Row> scoredTest) throws java.io.IOException {
+    String folder = truthFolder;
+    if (folder == null) {
+      if (!DropFiles.SOURCE.equals(c.source())) {
+        return Optional.empty();
+      }
+      folder = TruthFiles.defaultFolder(ctx.config().lakehouse().landing()).orElse(null);
+      if (folder == null || !TruthFiles.exist(ctx.spark(), folder)) {
+        ctx.say("no truth files at %s: no oracle comparison (pass --truth FOLDER)", folder);
+        return Optional.empty();
+      }
+    } else if (!TruthFiles.exist(ctx.spark(), folder)) {
+      throw LeadscoreException.jobFailed("--truth %s holds no truth_*.csv files: pass the"
+          + " folder generate wrote its truth to", folder);
+    }
+    ctx.step("compare the test AUC with the oracle AUC (truth at " + folder + ")");
+    try {
+      return Optional.of(OracleComparison.of(scoredTest, GoldColumns.LEAD_ID, GoldColumns.LABEL,
+          ModelTrainer.PROBABILITY, TruthFiles.read(ctx.spark(), folder), TruthFiles.LEAD_ID,
+          TruthFiles.TRUE_PROBABILITY, TruthFiles.CONVERTED));
+    } catch (IllegalArgumentException e) {
+      throw LeadscoreException.jobFailed("oracle comparison with the truth at %s: %s", folder,
+          e.getMessage());
+    }
   }
 }
