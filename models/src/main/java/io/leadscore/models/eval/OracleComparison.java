@@ -93,7 +93,8 @@ public record OracleComparison(long rows, long rowsWithoutTruth, long labelDisag
                 + " other data", total, idColumn));
       }
       Dataset<Row> matched = joined.where(col("__oracle_id").isNotNull());
-      EvaluationOptions options = EvaluationOptions.defaults();
+      // Only the AUCs are read: one lift group, so that any number of rows will do.
+      EvaluationOptions options = EvaluationOptions.defaults().withLiftGroups(1);
       double model = BinaryClassifierEvaluator.evaluate(matched, labelColumn, probabilityColumn,
           options).rocAuc();
       double best = BinaryClassifierEvaluator.evaluate(matched, labelColumn, oracle, options)
