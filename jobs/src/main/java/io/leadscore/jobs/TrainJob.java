@@ -109,6 +109,7 @@ public final class TrainJob extends JobCommand {
     ctx.step("check the MLflow tracking server");
     MlflowTracking mlflow = MlflowTracking.connect(ctx.config().mlflow().trackingUri());
     mlflow.checkReachable();
+    Optional<String> truth = truthFolder(ctx, c);
 
     String goldPath = ctx.lakehouse().path(Table.GOLD_FEATURES, c.source());
     long version = asOfVersion != null ? asOfVersion
@@ -158,7 +159,7 @@ public final class TrainJob extends JobCommand {
         GoldColumns.LABEL, ModelTrainer.PROBABILITY, EvaluationOptions.defaults());
     ctx.say("winner %s: test ROC AUC %.4f, PR AUC %.4f, ECE %.4f on %d rows", winner.family(),
         metrics.rocAuc(), metrics.prAuc(), metrics.ece(), test.count());
-    Optional<OracleComparison> oracle = compareWithOracle(ctx, c, scoredTest);
+    Optional<OracleComparison> oracle = truth.map(t -> compareWithOracle(ctx, t, scoredTest));
     oracle.ifPresent(o -> ctx.say("winner %s: %s", winner.family(), o.summary()));
 
     ctx.step("log to MLflow and gate");
@@ -168,44 +169,50 @@ public final class TrainJob extends JobCommand {
     GateDecision decision = result.decision();
     ctx.metrics().addRows("read", gold.count())
         .gauge("model_test_auc", "Test ROC AUC of the last trained model", metrics.rocAuc())
-        .gauge("model_test_auc_to_oracle_ratio", "Test ROC AUC over the oracle AUC on the"
-            + " same rows (generated data; NaN without a truth)",
-            oracle.map(OracleComparison::ratio).orElse(Double.NaN))
         .gauge("model_promoted", "1 when the last trained model became champion",
             decision.promote() ? 1 : 0);
+    oracle.ifPresent(o -> ctx.metrics().gauge("model_test_auc_to_oracle_ratio",
+        "Test ROC AUC over the oracle AUC on the same rows (generated data)", o.ratio()));
     ctx.say("model %s version %s: %s (%s); MLflow run %s", name, result.version(),
         decision.promote() ? "promoted to champion" : "stays challenger", decision.summary(),
         result.runId());
   }
 
   /**
-   * The oracle comparison when the source's truth is known: {@code --truth}, or for the
-   * generated source the generator's default folder if it holds truth files. Real sources have
-   * none, and nothing is required of them.
+   * Where the source's truth is, if it is known: {@code --truth} (checked before any training),
+   * or for the generated source the generator's default folder if it holds truth files. Real
+   * sources have none, and nothing is required of them.
    */
-  private Optional<OracleComparison> compareWithOracle(JobContext ctx, Contract c,
-      Dataset<Row> scoredTest) throws java.io.IOException {
-    String folder = truthFolder;
-    if (folder == null) {
-      if (!DropFiles.SOURCE.equals(c.source())) {
-        return Optional.empty();
+  private Optional<String> truthFolder(JobContext ctx, Contract c) throws java.io.IOException {
+    if (truthFolder != null) {
+      if (!TruthFiles.exist(ctx.spark(), truthFolder)) {
+        throw LeadscoreException.jobFailed("--truth %s holds no truth_*.csv files: pass the"
+            + " folder generate wrote its truth to", truthFolder);
       }
-      folder = TruthFiles.defaultFolder(ctx.config().lakehouse().landing()).orElse(null);
-      if (folder == null || !TruthFiles.exist(ctx.spark(), folder)) {
-        ctx.say("no truth files at %s: no oracle comparison (pass --truth FOLDER)", folder);
-        return Optional.empty();
-      }
-    } else if (!TruthFiles.exist(ctx.spark(), folder)) {
-      throw LeadscoreException.jobFailed("--truth %s holds no truth_*.csv files: pass the"
-          + " folder generate wrote its truth to", folder);
+      return Optional.of(truthFolder);
     }
-    ctx.step("compare the test AUC with the oracle AUC (truth at " + folder + ")");
+    if (!DropFiles.SOURCE.equals(c.source())) {
+      return Optional.empty();
+    }
+    Optional<String> folder = TruthFiles.defaultFolder(ctx.config().lakehouse().landing());
+    if (folder.isEmpty() || !TruthFiles.exist(ctx.spark(), folder.get())) {
+      ctx.say("no truth files at %s: no oracle comparison (pass --truth FOLDER)",
+          folder.orElse("(landing has no parent)"));
+      return Optional.empty();
+    }
+    return folder;
+  }
+
+  /** The winner's test AUC next to the oracle's on the same test rows. */
+  private static OracleComparison compareWithOracle(JobContext ctx, String truth,
+      Dataset<Row> scoredTest) {
+    ctx.step("compare the test AUC with the oracle AUC (truth at " + truth + ")");
     try {
-      return Optional.of(OracleComparison.of(scoredTest, GoldColumns.LEAD_ID, GoldColumns.LABEL,
-          ModelTrainer.PROBABILITY, TruthFiles.read(ctx.spark(), folder), TruthFiles.LEAD_ID,
-          TruthFiles.TRUE_PROBABILITY, TruthFiles.CONVERTED));
+      return OracleComparison.of(scoredTest, GoldColumns.LEAD_ID, GoldColumns.LABEL,
+          ModelTrainer.PROBABILITY, TruthFiles.read(ctx.spark(), truth), TruthFiles.LEAD_ID,
+          TruthFiles.TRUE_PROBABILITY, TruthFiles.CONVERTED);
     } catch (IllegalArgumentException e) {
-      throw LeadscoreException.jobFailed("oracle comparison with the truth at %s: %s", folder,
+      throw LeadscoreException.jobFailed("oracle comparison with the truth at %s: %s", truth,
           e.getMessage());
     }
   }
