@@ -12,10 +12,13 @@ import io.leadscore.jobs.cli.JobContext;
 import io.leadscore.jobs.cli.LeadscoreException;
 import io.leadscore.jobs.config.ConfigException;
 import io.leadscore.jobs.config.LeadscoreConfig;
+import io.leadscore.jobs.generate.DropFiles;
+import io.leadscore.jobs.generate.TruthFiles;
 import io.leadscore.models.InputTable;
 import io.leadscore.models.eval.BinaryClassifierEvaluator;
 import io.leadscore.models.eval.BinaryMetrics;
 import io.leadscore.models.eval.EvaluationOptions;
+import io.leadscore.models.eval.OracleComparison;
 import io.leadscore.models.gate.ChampionChallengerGate;
 import io.leadscore.models.gate.Criterion;
 import io.leadscore.models.gate.GateDecision;
@@ -55,6 +58,13 @@ public final class TrainJob extends JobCommand {
   @Option(names = "--model-name", paramLabel = "NAME",
       description = "Registered model name (default: leadscore_<source>).")
   String modelName;
+
+  @Option(names = "--truth", paramLabel = "FOLDER",
+      description = "Generated data only: the generator's truth folder. The test AUC is then"
+          + " printed and logged next to the oracle AUC (the true probabilities' AUC) on the"
+          + " same test rows (default for source synthetic: <landing>/../truth/synthetic,"
+          + " when it holds truth files).")
+  String truthFolder;
 
   private TrainingOptions options;
   private ChampionChallengerGate gate;
@@ -109,6 +119,7 @@ public final class TrainJob extends JobCommand {
     ctx.step("check the MLflow tracking server");
     MlflowTracking mlflow = MlflowTracking.connect(ctx.config().mlflow().trackingUri());
     mlflow.checkReachable();
+    Optional<String> truth = truthFolder(ctx, c);
 
     String goldPath = ctx.lakehouse().path(Table.GOLD_FEATURES, c.source());
     long version = asOfVersion != null ? asOfVersion
@@ -153,22 +164,66 @@ public final class TrainJob extends JobCommand {
 
     ctx.step("evaluate the winner on the test rows");
     Dataset<Row> test = split.test().cache();
-    BinaryMetrics metrics = BinaryClassifierEvaluator.evaluate(winner.model().transform(test),
+    Dataset<Row> scoredTest = winner.model().transform(test);
+    BinaryMetrics metrics = BinaryClassifierEvaluator.evaluate(scoredTest,
         GoldColumns.LABEL, ModelTrainer.PROBABILITY, EvaluationOptions.defaults());
     ctx.say("winner %s: test ROC AUC %.4f, PR AUC %.4f, ECE %.4f on %d rows", winner.family(),
         metrics.rocAuc(), metrics.prAuc(), metrics.ece(), test.count());
+    Optional<OracleComparison> oracle = truth.map(t -> compareWithOracle(ctx, t, scoredTest));
+    oracle.ifPresent(o -> ctx.say("winner %s: %s", winner.family(), o.summary()));
 
     ctx.step("log to MLflow and gate");
     InputTable input = new InputTable("gold." + c.source() + ".features", goldPath, version);
     TrainingRun.Result result = new TrainingRun(ctx, mlflow, name, c, spec, leakage, split,
-        fitted, metrics, List.of(input)).logAndGate(gate, test);
+        fitted, metrics, List.of(input)).withOracle(oracle).logAndGate(gate, test);
     GateDecision decision = result.decision();
     ctx.metrics().addRows("read", gold.count())
         .gauge("model_test_auc", "Test ROC AUC of the last trained model", metrics.rocAuc())
         .gauge("model_promoted", "1 when the last trained model became champion",
             decision.promote() ? 1 : 0);
+    oracle.ifPresent(o -> ctx.metrics().gauge("model_test_auc_to_oracle_ratio",
+        "Test ROC AUC over the oracle AUC on the same rows (generated data)", o.ratio()));
     ctx.say("model %s version %s: %s (%s); MLflow run %s", name, result.version(),
         decision.promote() ? "promoted to champion" : "stays challenger", decision.summary(),
         result.runId());
+  }
+
+  /**
+   * Where the source's truth is, if it is known: {@code --truth} (checked before any training),
+   * or for the generated source the generator's default folder if it holds truth files. Real
+   * sources have none, and nothing is required of them.
+   */
+  private Optional<String> truthFolder(JobContext ctx, Contract c) throws java.io.IOException {
+    if (truthFolder != null) {
+      if (!TruthFiles.exist(ctx.spark(), truthFolder)) {
+        throw LeadscoreException.jobFailed("--truth %s holds no truth_*.csv files: pass the"
+            + " folder generate wrote its truth to", truthFolder);
+      }
+      return Optional.of(truthFolder);
+    }
+    if (!DropFiles.SOURCE.equals(c.source())) {
+      return Optional.empty();
+    }
+    Optional<String> folder = TruthFiles.defaultFolder(ctx.config().lakehouse().landing());
+    if (folder.isEmpty() || !TruthFiles.exist(ctx.spark(), folder.get())) {
+      ctx.say("no truth files at %s: no oracle comparison (pass --truth FOLDER)",
+          folder.orElse("(landing has no parent)"));
+      return Optional.empty();
+    }
+    return folder;
+  }
+
+  /** The winner's test AUC next to the oracle's on the same test rows. */
+  private static OracleComparison compareWithOracle(JobContext ctx, String truth,
+      Dataset<Row> scoredTest) {
+    ctx.step("compare the test AUC with the oracle AUC (truth at " + truth + ")");
+    try {
+      return OracleComparison.of(scoredTest, GoldColumns.LEAD_ID, GoldColumns.LABEL,
+          ModelTrainer.PROBABILITY, TruthFiles.read(ctx.spark(), truth), TruthFiles.LEAD_ID,
+          TruthFiles.TRUE_PROBABILITY, TruthFiles.CONVERTED);
+    } catch (IllegalArgumentException e) {
+      throw LeadscoreException.jobFailed("oracle comparison with the truth at %s: %s", truth,
+          e.getMessage());
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.leadscore.jobs.cli.JobContext;
 import io.leadscore.models.InputTable;
 import io.leadscore.models.eval.BinaryMetrics;
 import io.leadscore.models.eval.EvaluationOptions;
+import io.leadscore.models.eval.OracleComparison;
 import io.leadscore.models.gate.Champion;
 import io.leadscore.models.gate.ChampionChallengerGate;
 import io.leadscore.models.gate.GateDecision;
@@ -47,6 +48,7 @@ final class TrainingRun {
   private final List<ModelTrainer.Candidate> candidates;
   private final BinaryMetrics metrics;
   private final List<InputTable> inputs;
+  private Optional<OracleComparison> oracle = Optional.empty();
 
   /** What the run produced. */
   record Result(String runId, String version, GateDecision decision) {}
@@ -64,6 +66,12 @@ final class TrainingRun {
     this.candidates = candidates;
     this.metrics = metrics;
     this.inputs = inputs;
+  }
+
+  /** Generated data: the test AUC next to the oracle's, logged with the test metrics. */
+  TrainingRun withOracle(Optional<OracleComparison> comparison) {
+    this.oracle = comparison;
+    return this;
   }
 
   /** The contract's allow-list: columns the detector may flag but that stay, with the reason. */
@@ -110,6 +118,7 @@ final class TrainingRun {
       run.logInputTables(inputs, "training");
 
       Map<String, Double> logged = new LinkedHashMap<>(metrics.toMetricMap("test_"));
+      oracle.ifPresent(o -> logged.putAll(o.toMetricMap("test_")));
       for (ModelTrainer.Candidate c : candidates) {
         logged.put("val_" + c.family() + "_" + c.validation().metric() + "_mean",
             c.validation().mean());
@@ -138,6 +147,7 @@ final class TrainingRun {
           .tracking("mlflow_run", run.runId())
           .limit("Trained on leads observed at their observation point; scores are"
               + " comparable only within a source.");
+      oracle.ifPresent(o -> card.limit("Generated data, compared with the truth: " + o.summary()));
       run.logText(card.toMarkdown(), "model_card.md");
 
       LoggedModel model = run.logSparkModel(winner.model(), "model",

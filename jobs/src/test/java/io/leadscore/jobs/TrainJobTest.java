@@ -109,6 +109,21 @@ class TrainJobTest extends JobTestSupport {
   }
 
   @Test
+  void aTruthFolderWithoutTruthFilesFailsBeforeTraining() throws Exception {
+    Path config = writeConfig(dir, FAST);
+    Path empty = Files.createDirectories(dir.resolve("no-truth-here"));
+
+    CliResult result = runCli("train", "--source", "tiny", "--contract", contract.toString(),
+        "--config", config.toString(), "--truth", empty.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).contains("--truth " + empty + " holds no truth_*.csv files")
+        .doesNotContain("\tat ");
+    assertThat(result.stdout()).doesNotContain("candidate lr");
+    assertThat(Files.exists(Path.of(lakehouse.path(Table.LEAKAGE_REPORT)))).isFalse();
+  }
+
+  @Test
   void badTrainingSettingsAreConfigErrors() throws Exception {
     Path config = writeConfig(dir, "training:\n  families: [svm]\n");
 

@@ -1,5 +1,10 @@
 package io.leadscore.jobs.generate;
 
+import java.io.IOException;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -25,6 +30,24 @@ public final class TruthFiles {
       .add(CONVERTED_AT, DataTypes.TimestampType, true);
 
   private TruthFiles() {}
+
+  /**
+   * Where {@code generate} puts the truth when not told otherwise: {@code
+   * <landing>/../truth/synthetic}; empty when the landing folder has no parent.
+   */
+  public static Optional<String> defaultFolder(String landing) {
+    Path parent = new Path(landing).getParent();
+    return parent == null ? Optional.empty()
+        : Optional.of(DropFiles.stripSlash(parent.toString()) + "/truth/" + DropFiles.SOURCE);
+  }
+
+  /** Whether {@code truthRoot} holds at least one truth file (local or s3a://). */
+  public static boolean exist(SparkSession spark, String truthRoot) throws IOException {
+    Path pattern = new Path(DropFiles.stripSlash(truthRoot) + "/truth_*.csv");
+    FileSystem fs = pattern.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    FileStatus[] found = fs.globStatus(pattern);
+    return found != null && found.length > 0;
+  }
 
   /** The truth of every lead under {@code truthRoot} (a run's {@code --truth} folder). */
   public static Dataset<Row> read(SparkSession spark, String truthRoot) {
