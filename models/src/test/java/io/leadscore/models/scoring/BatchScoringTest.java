@@ -127,4 +127,46 @@ class BatchScoringTest extends SparkTestSupport {
           .isCloseTo(s * n / (n - 1), org.assertj.core.api.Assertions.within(2.0 / size));
     }
   }
+
+  @Test
+  void twoRunsAtOnceNeverDoubleOrLoseRows() throws Exception {
+    int n = 40;
+    for (boolean tableExists : new boolean[] {false, true}) {
+      String path = dir.resolve("concurrent-" + tableExists).toString();
+      double[] ranking = BatchScoring.ranking(scored("r0", n, null));
+      if (tableExists) {
+        BatchScoring.merge(ranked(scored("r0", n, null), ranking), null, true, path);
+      }
+      List<String> runs = List.of("a", "b");
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(runs.size());
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (String run : runs) {
+        // Each run rescored every lead (new feature hashes): both want to rewrite every row.
+        Dataset<Row> rows = scored(run, n, null)
+            .withColumn(BatchScoring.FEATURE_HASH, lit("hash-" + run));
+        futures.add(pool.submit(() -> BatchScoring.merge(ranked(rows, ranking), null, true,
+            path)));
+      }
+      List<String> succeeded = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) {
+        try {
+          futures.get(i).get();
+          succeeded.add(runs.get(i));
+        } catch (java.util.concurrent.ExecutionException e) {
+          // The loser of the race fails loudly on Delta's conflict check, it never half-writes.
+          assertThat(e.getCause()).as("table exists: %s", tableExists)
+              .isInstanceOf(io.delta.exceptions.DeltaConcurrentModificationException.class);
+        }
+      }
+      pool.shutdown();
+      assertThat(succeeded).as("table exists: %s", tableExists).isNotEmpty();
+      Dataset<Row> table = spark().read().format("delta").load(path);
+      assertThat(table.count()).as("table exists: %s", tableExists).isEqualTo(n);
+      assertThat(table.select(BatchScoring.LEAD_ID).distinct().count()).isEqualTo(n);
+      List<String> runIds = table.select(BatchScoring.RUN_ID).distinct()
+          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertThat(runIds).hasSize(1);
+      assertThat(succeeded).contains(runIds.get(0));
+    }
+  }
 }
