@@ -51,6 +51,10 @@ public final class ScoreJob extends JobCommand {
   @Option(names = "--no-drift-exit", description = "Exit 0 even when drift is flagged.")
   boolean noDriftExit;
 
+  @Option(names = "--no-drift", description = "Do not measure drift (leave it to the drift"
+      + " job, e.g. a DAG's own drift task).")
+  boolean noDrift;
+
   @Override
   protected String description() {
     return "score leads of " + source;
@@ -85,7 +89,8 @@ public final class ScoreJob extends JobCommand {
         LeadscoreException.jobFailed("no scoring features at %s: run features --mode scoring"
             + " --source %s first", featuresPath, source));
 
-    ctx.step("resolve model " + modelName);
+    StepClock clock = new StepClock(ctx);
+    clock.step("resolve model " + modelName);
     String cache = ctx.lakehouse().modelCachePath();
     var hadoop = spark.sparkContext().hadoopConfiguration();
     ModelResolver.Resolved model;
@@ -104,7 +109,7 @@ public final class ScoreJob extends JobCommand {
     ctx.say("model %s version %s%s", modelName, model.version(),
         model.fallback() ? " (FALLBACK)" : "");
 
-    ctx.step("find leads to score");
+    clock.step("find leads to score");
     Dataset<Row> features = spark.read().format("delta").option("versionAsOf", featuresVersion)
         .load(featuresPath);
     String rankingPath = ctx.lakehouse().path(Table.SCORE_RANKING, source);
@@ -125,7 +130,7 @@ public final class ScoreJob extends JobCommand {
           "left_anti");
     }
 
-    ctx.step("score");
+    clock.step("score");
     Optional<Dataset<Row>> training = GoldWriter.latestVersion(spark, trainingPath)
         .map(v -> spark.read().format("delta").load(trainingPath));
     ScorerOptions options = training.map(t -> ScorerOptions.defaults().withReference(t))
@@ -136,7 +141,7 @@ public final class ScoreJob extends JobCommand {
     Dataset<Row> scored = BatchScoring.score(scorer, toScore, runInfo);
     long scoredRows = CompiledScorer.withScoringCodegen(spark,
         () -> scored.persist(StorageLevel.MEMORY_AND_DISK()).count());
-    ctx.step("rank and merge");
+    clock.step("rank and merge");
     double[] rankedBy = ranking.orElseGet(() -> BatchScoring.ranking(scored));
     BatchScoring.merge(BatchScoring.withPercentile(scored, rankedBy, settings.tierCuts()),
         deleted, fullRun, scoresPath);
@@ -157,14 +162,20 @@ public final class ScoreJob extends JobCommand {
           current == 0 ? 0 : (double) r.getLong(1) / current);
     }
 
+    if (noDrift) {
+      ctx.say("%s", clock.summary());
+      return;
+    }
     if (training.isEmpty()) {
+      ctx.say("%s", clock.summary());
       System.err.printf("WARNING leadscore score: no training features at %s: drift not"
           + " measured%n", trainingPath);
       return;
     }
-    ctx.step("measure drift");
+    clock.step("measure drift");
     boolean drifted = DriftCheck.measure(ctx, source, scorer, training.get(), features, scores,
         settings.driftThreshold());
+    ctx.say("%s", clock.summary());
     if (drifted && !noDriftExit) {
       throw new LeadscoreException(LeadscoreException.EXIT_DRIFT, String.format(
           "drift above the threshold %.3f (see %s); scores were written",

@@ -238,9 +238,11 @@ class ScoreJobTest extends JobTestSupport {
     CliResult rerun = score(config);
     assertThat(rerun.exitCode()).as(rerun.output()).isEqualTo(0);
     assertThat(scoreRows()).as("a rerun leaves the table identical").isEqualTo(rows);
-    CliResult fullRerun = score(config, "--full");
+    long driftRows = drift.count();
+    CliResult fullRerun = score(config, "--full", "--no-drift");
     assertThat(fullRerun.exitCode()).as(fullRerun.output()).isEqualTo(0);
     assertThat(scoreRows()).as("a full rerun on the same inputs too").isEqualTo(rows);
+    assertThat(drift.count()).as("--no-drift measures nothing").isEqualTo(driftRows);
 
     // One lead's features change, one lead is gone: exactly that one is rescored.
     Dataset<Row> changed = scoring.where(col(GoldColumns.LEAD_ID).notEqual("L1"))
