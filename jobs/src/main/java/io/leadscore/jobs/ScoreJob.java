@@ -162,19 +162,15 @@ public final class ScoreJob extends JobCommand {
           current == 0 ? 0 : (double) r.getLong(1) / current);
     }
 
-    if (noDrift) {
-      ctx.say("%s", clock.summary());
-      return;
-    }
-    if (training.isEmpty()) {
-      ctx.say("%s", clock.summary());
+    boolean drifted = false;
+    if (!noDrift && training.isEmpty()) {
       System.err.printf("WARNING leadscore score: no training features at %s: drift not"
           + " measured%n", trainingPath);
-      return;
+    } else if (!noDrift) {
+      clock.step("measure drift");
+      drifted = DriftCheck.measure(ctx, source, scorer, training.get(), features, scores,
+          settings.driftThreshold());
     }
-    clock.step("measure drift");
-    boolean drifted = DriftCheck.measure(ctx, source, scorer, training.get(), features, scores,
-        settings.driftThreshold());
     ctx.say("%s", clock.summary());
     if (drifted && !noDriftExit) {
       throw new LeadscoreException(LeadscoreException.EXIT_DRIFT, String.format(

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -46,7 +47,6 @@ public final class BatchScoring {
   public static final String RUN_ID = "run_id";
   private static final String DELETED = "_deleted";
 
-  /** Tiers from best to worst; the cut points separate A|B, B|C and C|D. */
   public static final String RANKING = "ranking";
   public static final int RANKING_SIZE = 100_000;
   static final StructType RANKING_SCHEMA = new StructType()
@@ -57,6 +57,7 @@ public final class BatchScoring {
       .add(RUN_ID, DataTypes.StringType, false)
       .add(SCORED_AT, DataTypes.TimestampType, false)
       .add(RANKING, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+  /** Tiers from best to worst; the cut points separate A|B, B|C and C|D. */
   public static final List<String> TIERS = List.of("A", "B", "C", "D");
 
   /** Where this run's scores come from. */
@@ -153,8 +154,9 @@ public final class BatchScoring {
    * at most {@value #RANKING_SIZE} (then a percentile is exactly {@code percent_rank}), else
    * {@value #RANKING_SIZE} quantiles of them (percentile error ≤ 2/{@value #RANKING_SIZE}: the
    * quantile spacing plus the sketch's relative error). Built from the scores of a full run;
-   * incremental runs place the leads they rescore against it, so one lead's new score never rewrites every other lead's
-   * row (a global rank would: every rescored lead shifts thousands of others).
+   * incremental runs place the leads they rescore against it, so one lead's new score never
+   * rewrites every other lead's row (a global rank would: every rescored lead shifts thousands
+   * of others).
    */
   public static double[] ranking(Dataset<Row> scored) {
     return ranking(scored, RANKING_SIZE);
@@ -225,20 +227,20 @@ public final class BatchScoring {
    * The ranking of the last full run if it was made by the same model (name, version,
    * fallback), else empty: another model's scores are on another scale.
    */
-  public static java.util.Optional<double[]> readRanking(SparkSession spark, String path,
+  public static Optional<double[]> readRanking(SparkSession spark, String path,
       String modelName, String modelVersion, boolean fallback) {
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     List<Row> rows = spark.read().format("delta").load(path)
         .where(col(MODEL_NAME).equalTo(modelName).and(col(MODEL_VERSION).equalTo(modelVersion))
             .and(col(FALLBACK).equalTo(fallback)))
         .select(RANKING).collectAsList();
     if (rows.size() != 1) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     List<Double> values = rows.get(0).getList(0);
-    return java.util.Optional.of(values.stream().mapToDouble(Double::doubleValue).toArray());
+    return Optional.of(values.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** A for percentile ≥ cuts[0], B ≥ cuts[1], C ≥ cuts[2], else D. */
