@@ -86,7 +86,7 @@ public final class FeaturesJob extends JobCommand {
       List<String> eventTypes = events.map(e -> eventTypes(e, c)).orElse(List.of());
       FeatureSpec spec = ContractFeatures.spec(c.leads(), c.events(), eventTypes, true);
       ctx.step("build and write training features");
-      Dataset<Row> gold = GoldFeatures.build(spine, events, spec)
+      Dataset<Row> gold = GoldFeatures.build(spine, events, spec, leadStart(c))
           .withColumn(GoldColumns.FEATURES_RUN_ID, functions.lit(ctx.runId()));
       GoldWriter.overwriteTraining(gold, training,
           Map.of(GoldColumns.EVENT_TYPES_PROPERTY, String.join(",", eventTypes)), inputs);
@@ -109,7 +109,7 @@ public final class FeaturesJob extends JobCommand {
     Dataset<Row> spine = ObservationPoints.scoringSpine(leads, c.leads(), asOfInstant);
     FeatureSpec spec = ContractFeatures.spec(c.leads(), c.events(), eventTypes, false);
     ctx.step("build and merge scoring features");
-    Dataset<Row> gold = GoldFeatures.build(spine, events, spec)
+    Dataset<Row> gold = GoldFeatures.build(spine, events, spec, leadStart(c))
         .withColumn(GoldColumns.FEATURES_RUN_ID, functions.lit(ctx.runId()));
     String scoring = ctx.lakehouse().path(Table.GOLD_SCORING_FEATURES, source);
     long version = GoldWriter.mergeScoring(gold, scoring, inputs);
@@ -117,6 +117,11 @@ public final class FeaturesJob extends JobCommand {
     ctx.metrics().addRows("read", leads.count()).addRows("written", rows);
     ctx.say("%d current leads as of %s in %s (version %d), inputs %s", rows, asOfInstant,
         scoring, version, inputs);
+  }
+
+  /** The leads' creation column: events dated before it are not read (see ActivityFeatures). */
+  private static Optional<String> leadStart(Contract c) {
+    return c.leads().columnWithRole(ColumnSpec.Role.CREATED_AT).map(ColumnSpec::name);
   }
 
   private static Optional<Dataset<Row>> readTable(JobContext ctx, String path, String ifMissing) {

@@ -85,7 +85,9 @@ class FeaturesJobTest extends JobTestSupport {
             event("2", "a", "visit", "2026-01-07T23:59:59"),
             event("3", "a", "visit", "2026-01-08T00:00:00"), // at as_of: not seen
             event("4", "a", "demo", "2026-01-09T00:00:00"),  // after as_of: not seen
-            event("5", "b", "demo", "2026-01-05T00:00:00")), EVENTS)
+            event("5", "b", "demo", "2026-01-05T00:00:00"),
+            // dated before a's creation (a clock or matching error): never read
+            event("6", "a", "demo", "2025-12-31T23:00:00")), EVENTS)
         .write().format("delta").save(lakehouse.path(Table.SILVER_EVENTS, "crm"));
   }
 
@@ -102,7 +104,8 @@ class FeaturesJobTest extends JobTestSupport {
     Row a = gold.where(col(GoldColumns.LEAD_ID).equalTo("a")).head();
     assertThat(a.<Timestamp>getAs(GoldColumns.AS_OF)).isEqualTo(ts("2026-01-08T00:00:00"));
     assertThat(a.<Number>getAs(ActivitySpec.countColumn("visit", 90)).longValue()).isEqualTo(2);
-    assertThat(a.<Number>getAs(ActivitySpec.countColumn("demo", 90)).longValue()).isZero();
+    assertThat(a.<Number>getAs(ActivitySpec.countColumn("demo", 90)).longValue())
+        .as("the demo before a's creation and the one after as_of").isZero();
     assertThat(a.<Number>getAs(ActivitySpec.countColumn("visit", 1)).longValue()).isEqualTo(1);
     assertThat(gold.columns()).contains("lead_source", "employees", "act_demo_cnt_7d")
         .doesNotContain("stage", "converted_at", "created_at", "id");

@@ -42,7 +42,10 @@ import org.apache.spark.sql.types.DataTypes;
  *       activity is new; −1: the lead went quiet.</li>
  * </ul>
  * Events whose type is not in the spec are ignored; events with a null lead id, type or time
- * are ignored. Leads without events get zero counts, null recency and trend 0.
+ * are ignored. Leads without events get zero counts, null recency and trend 0. When the spine
+ * names the lead's start (its creation time), events dated before it are ignored too: an event
+ * before the lead existed is a clock or matching error, and counting it would let events of
+ * converted leads moved there (after the outcome, so before as_of) leak the label.
  *
  * <p>Cost: one equi-join on the lead id (with the time condition in the join) and one
  * aggregation with conditional aggregates, all in Spark; nothing per row on the driver.
@@ -55,6 +58,7 @@ public final class ActivityFeatures {
   private static final String EV_TYPE = "__ev_type";
   private static final String EV_US = "__ev_us";
   private static final String AS_OF_US = "__as_of_us";
+  private static final String START_US = "__start_us";
   private static final String DELTA = "__delta_us";
   private static final String DAY_INDEX = "__day_idx";
   private static final String WORD = "__active_word_";
@@ -83,13 +87,32 @@ public final class ActivityFeatures {
    */
   public static Dataset<Row> activityFeatures(Dataset<Row> spine, String idCol, String asOfCol,
       Dataset<Row> events, ActivitySpec spec) {
+    return activityFeatures(spine, idCol, asOfCol, null, events, spec);
+  }
+
+  /**
+   * As {@link #activityFeatures(Dataset, String, String, Dataset, ActivitySpec)}, reading only
+   * events at or after the spine's {@code startCol} (the lead's creation; null: no lower bound).
+   *
+   * @param startCol spine column with the lead's start (timestamp or date), or null for none
+   */
+  public static Dataset<Row> activityFeatures(Dataset<Row> spine, String idCol, String asOfCol,
+      String startCol, Dataset<Row> events, ActivitySpec spec) {
     Columns.require(spine, "activity spine", idCol, asOfCol);
     Columns.require(events, "events", spec.leadRefColumn(), spec.eventTypeColumn(),
         spec.eventTimeColumn());
     requireTime(spine, asOfCol, "activity spine");
     requireTime(events, spec.eventTimeColumn(), "events");
+    Column start = lit(null).cast(DataTypes.LongType);
+    if (startCol != null) {
+      Columns.require(spine, "activity spine", startCol);
+      requireTime(spine, startCol, "activity spine");
+      start = unix_micros(col(startCol).cast(DataTypes.TimestampType));
+    }
 
-    Dataset<Row> keys = spine.select(col(idCol), col(asOfCol)).distinct()
+    // One start per (id, as_of): the earliest, should a lead carry two.
+    Dataset<Row> keys = spine.select(col(idCol), col(asOfCol), start.as(START_US))
+        .groupBy(col(idCol), col(asOfCol)).agg(min(col(START_US)).as(START_US))
         .withColumn(AS_OF_US, unix_micros(col(asOfCol).cast(DataTypes.TimestampType)));
 
     List<String> types = spec.eventTypes();
@@ -105,10 +128,12 @@ public final class ActivityFeatures {
         .select(col(spec.leadRefColumn()).as(EV_LEAD), typeIndex.as(EV_TYPE),
             unix_micros(col(spec.eventTimeColumn()).cast(DataTypes.TimestampType)).as(EV_US));
 
-    // The time condition sits in the join itself: an event at or after as_of never meets its row.
+    // The time condition sits in the join itself: an event at or after as_of (or before the
+    // lead's start) never meets its row.
     Dataset<Row> joined = keys
         .join(ev, keys.col(idCol).equalTo(ev.col(EV_LEAD))
-            .and(ev.col(EV_US).lt(keys.col(AS_OF_US))), "left")
+            .and(ev.col(EV_US).lt(keys.col(AS_OF_US)))
+            .and(keys.col(START_US).isNull().or(ev.col(EV_US).geq(keys.col(START_US)))), "left")
         .select(keys.col(idCol), keys.col(asOfCol), col(EV_TYPE),
             keys.col(AS_OF_US).minus(col(EV_US)).as(DELTA))
         .withColumn(DAY_INDEX, call_function("div", col(DELTA).minus(1L), lit(MICROS_PER_DAY)));

@@ -26,6 +26,15 @@ public final class GoldFeatures {
 
   public static Dataset<Row> build(Dataset<Row> spine, Optional<Dataset<Row>> events,
       FeatureSpec spec) {
+    return build(spine, events, spec, Optional.empty());
+  }
+
+  /**
+   * As {@link #build(Dataset, Optional, FeatureSpec)}; activity features read only the events
+   * dated at or after the spine's {@code leadStartColumn} (the lead's creation) when given.
+   */
+  public static Dataset<Row> build(Dataset<Row> spine, Optional<Dataset<Row>> events,
+      FeatureSpec spec, Optional<String> leadStartColumn) {
     Columns.require(spine, "gold features", spec.idColumn(), spec.asOfColumn());
     Dataset<Row> withDerived = withDerivedAttributes(spine, spec);
     Set<String> activityColumns = spec.hasActivity()
@@ -41,9 +50,11 @@ public final class GoldFeatures {
     Columns.require(withDerived, "gold features", selected);
     Dataset<Row> gold = withDerived.select(selected.stream().map(c -> col(c)).toArray(Column[]::new));
     if (spec.hasActivity()) {
-      Dataset<Row> activity = ActivityFeatures.activityFeatures(gold,
+      Dataset<Row> activity = ActivityFeatures.activityFeatures(withDerived, spec.idColumn(),
+          spec.asOfColumn(), leadStartColumn.orElse(null),
           events.orElseThrow(() -> new IllegalArgumentException(
-              "the feature spec has activity features but no events were given")), spec);
+              "the feature spec has activity features but no events were given")),
+          spec.activity());
       gold = gold.join(activity, scala.collection.JavaConverters.asScalaBuffer(
           List.of(spec.idColumn(), spec.asOfColumn())).toSeq(), "left");
     }

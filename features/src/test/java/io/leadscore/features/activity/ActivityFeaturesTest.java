@@ -96,6 +96,34 @@ class ActivityFeaturesTest extends SparkTestSupport {
   }
 
   @Test
+  void eventsBeforeTheLeadsStartAreNotReadWhenTheSpineNamesIt() {
+    long created = T0 + 50 * MICROS_PER_DAY;
+    long asOf = created + 14 * MICROS_PER_DAY;
+    StructType withStart = SPINE.add("created_at", DataTypes.TimestampType);
+    Dataset<Row> spine = spark().createDataFrame(List.of(
+        RowFactory.create("a", ts(asOf), ts(created)),
+        RowFactory.create("n", ts(asOf), null)), withStart);    // no start known: no bound
+    Dataset<Row> ev = events(List.of(
+        new Ev("a", "page_view", created - 3_600_000_000L),    // an hour before creation
+        new Ev("a", "email_open", created - 1),                 // 1 µs before creation
+        new Ev("a", "page_view", created),                      // at creation: counts
+        new Ev("a", "email_open", created + MICROS_PER_DAY),
+        new Ev("n", "page_view", created - 3_600_000_000L)));
+    Map<Key, Row> bounded = byKey(ActivityFeatures.activityFeatures(spine, "lead_id", "as_of",
+        "created_at", ev, ACTIVITY));
+    Row a = bounded.get(new Key("a", asOf));
+    assertThat(a.<Long>getAs("act_page_view_cnt_30d")).isEqualTo(1L);
+    assertThat(a.<Long>getAs("act_email_open_cnt_30d")).isEqualTo(1L);
+    assertThat(a.<Long>getAs("act_all_cnt_90d")).isEqualTo(2L);
+    assertThat(a.<Double>getAs("act_all_days_since")).isEqualTo(13.0);
+    assertThat(bounded.get(new Key("n", asOf)).<Long>getAs("act_all_cnt_90d")).isEqualTo(1L);
+
+    // Without the start column every event before as_of counts, as before.
+    Row unbounded = byKey(ActivityFeatures.activityFeatures(spine, ev, SPEC)).get(new Key("a", asOf));
+    assertThat(unbounded.<Long>getAs("act_all_cnt_90d")).isEqualTo(4L);
+  }
+
+  @Test
   void outputColumnsAreTheKeysThenTheSpecsFeatureColumns() {
     Dataset<Row> out = ActivityFeatures.activityFeatures(
         spine(List.of(new Key("a", T0))), events(List.of()), SPEC);
