@@ -158,8 +158,8 @@ public final class TrainJob extends JobCommand {
     List<ModelTrainer.Candidate> fitted = ModelTrainer.fitAll(
         featurePipeline(spec).build(), split.train(), GoldColumns.LEAD_ID,
         GoldColumns.LABEL, options);
-    fitted.forEach(f -> ctx.say("candidate %s: validation %s %s", f.family(),
-        f.validation(), f.chosenParams()));
+    fitted.forEach(f -> ctx.say("candidate %s: validation %s %s, fitted in %.1f s", f.family(),
+        f.validation(), f.chosenParams(), f.fitSeconds()));
     ModelTrainer.Candidate winner = fitted.get(0);
 
     ctx.step("evaluate the winner on the test rows");

@@ -124,6 +124,7 @@ final class TrainingRun {
             c.validation().mean());
         logged.put("val_" + c.family() + "_" + c.validation().metric() + "_std",
             c.validation().std());
+        logged.put("fit_seconds_" + c.family(), c.fitSeconds());
       }
       run.logMetrics(logged);
 

@@ -89,6 +89,11 @@ class TrainJobTest extends JobTestSupport {
         System.getenv().getOrDefault("LEADSCORE_TEST_MLFLOW_URI", "http://127.0.0.1:5000"));
     ModelVersion champion = mlflow.registry().versionByAlias(model, "champion").orElseThrow();
     assertThat(champion.version()).isEqualTo("1");
+    // Every candidate family's fit time is on the run (the 1M training-time figure reads it).
+    java.util.Map<String, Double> metrics = mlflow.client().getRun(champion.runId()).getData()
+        .getMetricsList().stream().collect(java.util.stream.Collectors.toMap(
+            m -> m.getKey(), m -> m.getValue()));
+    assertThat(metrics).hasEntrySatisfying("fit_seconds_lr", s -> assertThat(s).isPositive());
     assertThat(spark().read().format("delta").load(lakehouse.path(Table.LEAKAGE_REPORT))
         .count()).isEqualTo(3);
     mlflow.registry().deleteRegisteredModel(model);

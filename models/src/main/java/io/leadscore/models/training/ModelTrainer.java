@@ -44,9 +44,14 @@ public final class ModelTrainer {
 
   private ModelTrainer() {}
 
-  /** One tuned family. */
+  /**
+   * One tuned family.
+   *
+   * @param fitSeconds wall-clock seconds of the family's tuning (every grid point over every
+   *                   fold) and its final fit on all training rows
+   */
   public record Candidate(String family, PipelineModel model, MetricSpread validation,
-      Map<String, String> chosenParams) {}
+      Map<String, String> chosenParams, double fitSeconds) {}
 
   /** All candidates, best first by the primary validation metric. */
   public static List<Candidate> fitAll(Pipeline featurePipeline, Dataset<Row> training,
@@ -262,6 +267,7 @@ public final class ModelTrainer {
 
   private static Candidate fit(String family, Pipeline featurePipeline, Dataset<Row> rows,
       String idCol, String labelCol, TrainingOptions options) {
+    long start = System.nanoTime();
     FamilySetup setup = setup(family, featurePipeline, labelCol, options);
     int folds = Math.max(options.folds(), 1);
     Dataset<Row> withFold = withFolds(rows, idCol, folds, options.seed()).cache();
@@ -271,7 +277,7 @@ public final class ModelTrainer {
     PipelineModel model = setup.pipeline().fit(rows, setup.grid()[best]);
     withFold.unpersist();
     return new Candidate(family, model, MetricSpread.of(options.primaryMetric(), metrics[best]),
-        params(setup.grid()[best]));
+        params(setup.grid()[best]), (System.nanoTime() - start) / 1e9);
   }
 
   private static double mean(double[] values) {
