@@ -1,7 +1,6 @@
 package io.leadscore.jobs;
 
 
-import io.leadscore.features.gold.GoldColumns;
 import io.leadscore.features.gold.GoldWriter;
 import io.leadscore.jobs.cli.JobCommand;
 import io.leadscore.jobs.cli.JobContext;
@@ -14,10 +13,13 @@ import io.leadscore.models.scoring.ModelResolver;
 import io.leadscore.models.scoring.ScorerOptions;
 import io.leadscore.transforms.lakehouse.Lakehouse;
 import io.leadscore.transforms.lakehouse.Table;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -120,17 +122,17 @@ public final class ScoreJob extends JobCommand {
     boolean fullRun = ranking.isEmpty();
     Dataset<Row> toScore = features;
     Dataset<Row> deleted = null;
-    if (!fullRun) {
-      Dataset<Row> changed = lastVersion.get() >= featuresVersion
-          ? features.select(GoldColumns.LEAD_ID).limit(0)
-          : BatchScoring.changedLeadIds(spark, featuresPath, lastVersion.get() + 1,
-              featuresVersion);
-      toScore = features.join(changed, GoldColumns.LEAD_ID, "left_semi");
-      deleted = changed.join(features.select(GoldColumns.LEAD_ID), GoldColumns.LEAD_ID,
-          "left_anti");
+    if (!fullRun && lastVersion.get() < featuresVersion) {
+      BatchScoring.Changes changes = BatchScoring.changedFeatures(spark, featuresPath,
+          lastVersion.get() + 1, featuresVersion);
+      toScore = changes.current().select(Arrays.stream(features.columns())
+          .map(functions::col).toArray(Column[]::new));
+      deleted = changes.deletedIds();
+    } else if (!fullRun) {
+      toScore = features.limit(0);
     }
 
-    clock.step("score");
+    clock.step("compile the model");
     Optional<Dataset<Row>> training = GoldWriter.latestVersion(spark, trainingPath)
         .map(v -> spark.read().format("delta").load(trainingPath));
     ScorerOptions options = training.map(t -> ScorerOptions.defaults().withReference(t))
@@ -139,16 +141,30 @@ public final class ScoreJob extends JobCommand {
     BatchScoring.RunInfo runInfo = new BatchScoring.RunInfo(modelName, model.version(),
         model.fallback(), featuresVersion, ctx.startedAt(), ctx.runId());
     Dataset<Row> scored = BatchScoring.score(scorer, toScore, runInfo);
-    long scoredRows = CompiledScorer.withScoringCodegen(spark,
-        () -> scored.persist(StorageLevel.MEMORY_AND_DISK()).count());
-    clock.step("rank and merge");
-    double[] rankedBy = ranking.orElseGet(() -> BatchScoring.ranking(scored));
-    BatchScoring.merge(BatchScoring.withPercentile(scored, rankedBy, settings.tierCuts()),
-        deleted, fullRun, scoresPath);
+    long scoredRows;
     if (fullRun) {
+      clock.step("score for the ranking");
+      // Two passes over the features and none over a copy: the ranking needs only the scores
+      // (Spark prunes the reasons from this pass), then one pass scores, ranks and MERGEs. A
+      // persisted copy of every scored row cost more than the score-only pass, and Delta
+      // copied it once more to materialise the MERGE source.
+      double[] rankedBy = CompiledScorer.withScoringCodegen(spark,
+          () -> BatchScoring.ranking(scored));
+      clock.step("score, rank and merge");
+      CompiledScorer.withScoringCodegen(spark, () -> BatchScoring.merge(
+          BatchScoring.withPercentile(scored, rankedBy, settings.tierCuts()), null, true,
+          scoresPath));
       BatchScoring.writeRanking(spark, rankingPath, rankedBy, runInfo);
+      scoredRows = toScore.count();
+    } else {
+      clock.step("score");
+      scoredRows = CompiledScorer.withScoringCodegen(spark,
+          () -> scored.persist(StorageLevel.MEMORY_AND_DISK()).count());
+      clock.step("rank and merge");
+      BatchScoring.merge(BatchScoring.withPercentile(scored, ranking.get(),
+          settings.tierCuts()), deleted, false, scoresPath);
+      scored.unpersist();
     }
-    scored.unpersist();
     ModelResolver.recordLastUsed(modelName, model.version(), cache, hadoop);
     Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
     long current = scores.count();

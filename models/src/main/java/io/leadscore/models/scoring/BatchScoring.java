@@ -257,13 +257,36 @@ public final class BatchScoring {
   }
 
   /**
-   * Lead ids whose features changed in versions {@code from..to} of a table with the change
-   * data feed on (inserted, updated or deleted).
+   * What changed in versions {@code from..to} of a features table with the change data feed
+   * on, read from the change feed alone (not the whole table).
+   *
+   * @param current    the latest row of every lead inserted or updated in the range and not
+   *                   deleted after, with the table's columns
+   * @param deletedIds lead ids (column {@value #LEAD_ID}) whose last change was a delete
    */
-  public static Dataset<Row> changedLeadIds(SparkSession spark, String featuresPath, long from,
+  public record Changes(Dataset<Row> current, Dataset<Row> deletedIds) {}
+
+  private static final String CHANGE_TYPE = "_change_type";
+  private static final String COMMIT_VERSION = "_commit_version";
+  private static final String COMMIT_TIMESTAMP = "_commit_timestamp";
+  private static final String CHANGE_ORDER = "__change_order";
+
+  /** See {@link Changes}: one pass over the change feed of {@code from..to}. */
+  public static Changes changedFeatures(SparkSession spark, String featuresPath, long from,
       long to) {
-    return spark.read().format("delta").option("readChangeFeed", "true")
+    Dataset<Row> feed = spark.read().format("delta").option("readChangeFeed", "true")
         .option("startingVersion", from).option("endingVersion", to).load(featuresPath)
-        .select(col(LEAD_ID)).distinct();
+        .where(col(CHANGE_TYPE).notEqual("update_preimage"));
+    // A lead's last change wins; within one commit (an overwrite deletes and re-inserts), the
+    // insert does.
+    var byLead = org.apache.spark.sql.expressions.Window.partitionBy(col(LEAD_ID))
+        .orderBy(col(COMMIT_VERSION).desc(), when(col(CHANGE_TYPE).equalTo("delete"), 1)
+            .otherwise(0));
+    Dataset<Row> last = feed.withColumn(CHANGE_ORDER, functions.row_number().over(byLead))
+        .where(col(CHANGE_ORDER).equalTo(1));
+    Dataset<Row> current = last.where(col(CHANGE_TYPE).notEqual("delete"))
+        .drop(CHANGE_TYPE, COMMIT_VERSION, COMMIT_TIMESTAMP, CHANGE_ORDER);
+    Dataset<Row> deleted = last.where(col(CHANGE_TYPE).equalTo("delete")).select(col(LEAD_ID));
+    return new Changes(current, deleted);
   }
 }
