@@ -16,7 +16,8 @@
 #    score (incremental)     after 1 % of the leads' features changed (score_tools.py change).
 # Prints the times, in-job and wall-clock, and the ratios full/baseline and incremental/full.
 # Environment: BENCH_DIR (default /tmp/leadscore-bench-score), SPARK_OPTS (default
-# "--driver-memory 4g"), LAKEHOUSE (the demo lakehouse, default ./lakehouse).
+# "--driver-memory 4g"), LAKEHOUSE (the demo lakehouse, default ./lakehouse), QUICK=1 to skip
+# the full rerun and the drift job (the ratios do not use them).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,7 +50,7 @@ mkdir -p "$BENCH_DIR"
 cp "$jar" "$BENCH_DIR/leadscore-jobs-all.jar"   # a rebuild must not change it under the JVM
 export LEADSCORE_JAR="$BENCH_DIR/leadscore-jobs-all.jar"
 lake="$BENCH_DIR/lakehouse"
-rm -rf "$lake" "$BENCH_DIR/baseline"
+rm -rf "$lake" "$BENCH_DIR/baseline" "$BENCH_DIR"/{full1,full2,incremental,baseline,drift}.log
 mkdir -p "$lake/gold/synthetic"
 cp -r "$DEMO/gold/synthetic/features" "$lake/gold/synthetic/features"
 cat > "$BENCH_DIR/bench.yaml" <<YAML
@@ -90,11 +91,11 @@ tools inflate "$DEMO/gold/synthetic/scoring_features" "$lake/gold/synthetic/scor
 t0=$(now); score --full > "$BENCH_DIR/full1.log" 2>&1; t1=$(now)
 t2=$(now); tools baseline "$lake/gold/synthetic/scoring_features" "$BENCH_DIR/baseline" "$inputs" \
   > "$BENCH_DIR/baseline.log" 2>&1; t3=$(now)
-t4=$(now); score --full > "$BENCH_DIR/full2.log" 2>&1; t5=$(now)
+t4=$(now); [[ -n "${QUICK:-}" ]] || score --full > "$BENCH_DIR/full2.log" 2>&1; t5=$(now)
 tools change "$lake/gold/synthetic/scoring_features" 1 | grep '^score_tools'
 t6=$(now); score > "$BENCH_DIR/incremental.log" 2>&1; t7=$(now)
 # Drift on its own (the drift job reads what score wrote), for the record.
-t8=$(now); "$ROOT/bin/leadscore" "${spark_opts[@]}" drift --config "$BENCH_DIR/bench.yaml" \
+t8=$(now); [[ -n "${QUICK:-}" ]] || "$ROOT/bin/leadscore" "${spark_opts[@]}" drift --config "$BENCH_DIR/bench.yaml" \
   --source synthetic > "$BENCH_DIR/drift.log" 2>&1 || true; t9=$(now)
 
 grep -h "run: scored" "$BENCH_DIR"/full1.log "$BENCH_DIR"/incremental.log | sed 's/^/  /'
@@ -109,6 +110,6 @@ full=$(in_job "$BENCH_DIR/full1.log"); inc=$(in_job "$BENCH_DIR/incremental.log"
 [[ -n "$full" && -n "$base_job" ]] && printf 'ratio full/baseline (in-job)      %.2f   (goal ≤ 1.5)\n' "$(echo "scale=4; $full / $base_job" | bc)"
 [[ -n "$full" && -n "$inc" ]] && printf 'ratio incremental/full (in-job)   %.3f  (goal ≤ 0.05)\n' "$(echo "scale=4; $inc / $full" | bc)"
 for run in full1 full2 incremental; do
-  echo "$run: $(grep -o 'step times: .*' "$BENCH_DIR/$run.log" | tail -1)"
+  [[ -f "$BENCH_DIR/$run.log" ]] && echo "$run: $(grep -o 'step times: .*' "$BENCH_DIR/$run.log" | tail -1)"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -22,6 +22,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The scores table: one row per current lead with its score, percentile among current leads,
@@ -152,11 +153,14 @@ public final class BatchScoring {
   /**
    * The ranking percentiles are read from: the sorted scores of the current leads when there are
    * at most {@value #RANKING_SIZE} (then a percentile is exactly {@code percent_rank}), else
-   * {@value #RANKING_SIZE} quantiles of them (percentile error ≤ 2/{@value #RANKING_SIZE}: the
-   * quantile spacing plus the sketch's relative error). Built from the scores of a full run;
-   * incremental runs place the leads they rescore against it, so one lead's new score never
-   * rewrites every other lead's row (a global rank would: every rescored lead shifts thousands
-   * of others).
+   * {@value #RANKING_SIZE} exact order statistics of them, evenly spaced by rank (percentile
+   * error ≤ 1/({@value #RANKING_SIZE} − 1)). Built from the scores of a full run; incremental
+   * runs place the leads they rescore against it, so one lead's new score never rewrites every
+   * other lead's row (a global rank would: every rescored lead shifts thousands of others).
+   *
+   * <p>Cost: one pass computing the scores alone (cached as one double column), then a sort of
+   * that column. The quantile sketch used before (approxQuantile at relative error 1e-5) took
+   * 64 s for 1M leads, twice the pass that scores, ranks and MERGEs them all.
    */
   public static double[] ranking(Dataset<Row> scored) {
     return ranking(scored, RANKING_SIZE);
@@ -168,21 +172,41 @@ public final class BatchScoring {
       throw new IllegalArgumentException("ranking size must be ≥ 2, cannot be: " + size);
     }
     Dataset<Row> scores = scored.select(col(SCORE)).where(col(SCORE).isNotNull()
-        .and(functions.not(functions.isnan(col(SCORE)))));
-    long n = scores.count();
-    double[] sorted;
-    if (n <= size) {
-      sorted = scores.as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList().stream()
-          .mapToDouble(Double::doubleValue).toArray();
-    } else {
-      double[] probs = new double[size];
-      for (int i = 0; i < size; i++) {
-        probs[i] = i / (double) (size - 1);
+        .and(functions.not(functions.isnan(col(SCORE))))).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long n = scores.count();
+      double[] sorted;
+      if (n <= size) {
+        sorted = scores.as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList().stream()
+            .mapToDouble(Double::doubleValue).toArray();
+      } else {
+        long last = n - 1;
+        int steps = size - 1;
+        sorted = scores.orderBy(col(SCORE)).javaRDD().zipWithIndex()
+            .filter(t -> isPickedRank(t._2(), last, steps))
+            .map(t -> t._1().getDouble(0)).collect().stream()
+            .mapToDouble(Double::doubleValue).toArray();
+        if (sorted.length != size) {
+          throw new IllegalStateException(String.format(
+              "ranking: picked %d of %d scores, expected %d", sorted.length, n, size));
+        }
       }
-      sorted = scores.stat().approxQuantile(SCORE, probs, 1.0 / size);
+      Arrays.sort(sorted);
+      return sorted;
+    } finally {
+      scores.unpersist();
     }
-    Arrays.sort(sorted);
-    return sorted;
+  }
+
+  /** Whether {@code rank} is round(i · last / steps) for some i in 0..steps. */
+  static boolean isPickedRank(long rank, long last, int steps) {
+    long i = Math.round(rank * (double) steps / last);
+    for (long j = Math.max(0, i - 1); j <= Math.min(steps, i + 1); j++) {
+      if (Math.round(j * (double) last / steps) == rank) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Share of the ranking strictly below {@code score} (0 for an empty or one-score ranking). */

@@ -113,18 +113,23 @@ class BatchScoringTest extends SparkTestSupport {
     assertThat(BatchScoring.percentile(ranking, 0.0)).isEqualTo(0.0);
     assertThat(BatchScoring.percentile(new double[] {0.3}, 0.3)).isEqualTo(0.0);
 
-    // Above the ranking size the ranking is a quantile sketch: percentiles stay within
-    // 2/size (here 2e-3; 2e-5 with the job's RANKING_SIZE).
+    // Above the ranking size the ranking holds exact order statistics evenly spaced by rank
+    // (here a permutation of k / n: the value of rank r is r / n); percentiles stay within
+    // 1/(size − 1).
     int size = 1000;
-    int n = size * 30;
+    int n = size * 30 + 7;
     Dataset<Row> many = spark().range(n).select(
         functions.pmod(col("id").multiply(7919L), lit(n)).divide((double) n)
-            .as(BatchScoring.SCORE));
+            .as(BatchScoring.SCORE)).repartition(5);
     double[] sketch = BatchScoring.ranking(many, size);
     assertThat(sketch).hasSize(size);
+    for (int i = 0; i < size; i++) {
+      long rank = Math.round(i * (double) (n - 1) / (size - 1));
+      assertThat(sketch[i]).as("rank %d", rank).isEqualTo(rank / (double) n);
+    }
     for (double s : new double[] {0.05, 0.3, 0.4, 0.7, 0.9, 0.999}) {
       assertThat(BatchScoring.percentile(sketch, s)).as("score %s", s)
-          .isCloseTo(s * n / (n - 1), org.assertj.core.api.Assertions.within(2.0 / size));
+          .isCloseTo(s * n / (n - 1), org.assertj.core.api.Assertions.within(1.0 / (size - 1) + 1.0 / (n - 1)));
     }
   }
 
