@@ -115,8 +115,10 @@ public final class ScoreJob extends JobCommand {
     Dataset<Row> features = spark.read().format("delta").option("versionAsOf", featuresVersion)
         .load(featuresPath);
     String rankingPath = ctx.lakehouse().path(Table.SCORE_RANKING, source);
-    Optional<Long> lastVersion = lastFeaturesVersion(ctx, scoresPath, model);
-    Optional<double[]> ranking = full || lastVersion.isEmpty() ? Optional.empty()
+    // --full rescores everything: no need to scan the scores for the last run's version.
+    Optional<Long> lastVersion = full ? Optional.empty()
+        : lastFeaturesVersion(ctx, scoresPath, model);
+    Optional<double[]> ranking = lastVersion.isEmpty() ? Optional.empty()
         : BatchScoring.readRanking(spark, rankingPath, modelName, model.version(),
             model.fallback());
     boolean fullRun = ranking.isEmpty();

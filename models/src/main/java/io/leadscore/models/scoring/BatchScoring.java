@@ -141,7 +141,26 @@ public final class BatchScoring {
     if (full) {
       merge = merge.whenNotMatchedBySource().delete();
     }
-    merge.execute();
+    if (!full) {
+      merge.execute();
+      return;
+    }
+    // A full run's source is every lead, scored: Delta would copy it all to cache it between
+    // its two passes over the source. The source is deterministic (features pinned to a
+    // version, a fitted model, pure expressions), so computing it twice is safe, and the first
+    // pass needs only the lead ids.
+    String key = "spark.databricks.delta.merge.materializeSource";
+    scala.Option<String> previous = spark.conf().getOption(key);
+    spark.conf().set(key, "none");
+    try {
+      merge.execute();
+    } finally {
+      if (previous.isDefined()) {
+        spark.conf().set(key, previous.get());
+      } else {
+        spark.conf().unset(key);
+      }
+    }
   }
 
   private static Map<String, String> toExpr(Map<String, Column> set) {
@@ -171,9 +190,14 @@ public final class BatchScoring {
     if (size < 2) {
       throw new IllegalArgumentException("ranking size must be ≥ 2, cannot be: " + size);
     }
-    Dataset<Row> scores = scored.select(col(SCORE)).where(col(SCORE).isNotNull()
-        .and(functions.not(functions.isnan(col(SCORE))))).persist(StorageLevel.MEMORY_AND_DISK());
+    // Cached before filtering: a filter on the score would be pushed below the scorer's
+    // projections with the whole score expression inlined into it, computing every score
+    // again without the shared intermediate columns (3x slower at 1M leads).
+    Dataset<Row> all = scored.select(col(SCORE)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      all.count();
+      Dataset<Row> scores = all.where(col(SCORE).isNotNull()
+          .and(functions.not(functions.isnan(col(SCORE)))));
       long n = scores.count();
       double[] sorted;
       if (n <= size) {
@@ -194,7 +218,7 @@ public final class BatchScoring {
       Arrays.sort(sorted);
       return sorted;
     } finally {
-      scores.unpersist();
+      all.unpersist();
     }
   }
 
