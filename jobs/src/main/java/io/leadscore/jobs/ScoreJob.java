@@ -14,7 +14,6 @@ import io.leadscore.models.scoring.ScorerOptions;
 import io.leadscore.transforms.lakehouse.Lakehouse;
 import io.leadscore.transforms.lakehouse.Table;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -115,18 +114,19 @@ public final class ScoreJob extends JobCommand {
     Dataset<Row> features = spark.read().format("delta").option("versionAsOf", featuresVersion)
         .load(featuresPath);
     String rankingPath = ctx.lakehouse().path(Table.SCORE_RANKING, source);
-    // --full rescores everything: no need to scan the scores for the last run's version.
-    Optional<Long> lastVersion = full ? Optional.empty()
-        : lastFeaturesVersion(ctx, scoresPath, model);
-    Optional<double[]> ranking = lastVersion.isEmpty() ? Optional.empty()
+    // The ranking table names the model and the features version the scores hold: no scan of
+    // the scores. A missing scores table, --full or another model means a full run.
+    Optional<BatchScoring.Ranking> ranking = full
+        || GoldWriter.latestVersion(spark, scoresPath).isEmpty() ? Optional.empty()
         : BatchScoring.readRanking(spark, rankingPath, modelName, model.version(),
             model.fallback());
     boolean fullRun = ranking.isEmpty();
     Dataset<Row> toScore = features;
     Dataset<Row> deleted = null;
-    if (!fullRun && lastVersion.get() < featuresVersion) {
+    long lastVersion = ranking.map(BatchScoring.Ranking::featuresVersion).orElse(-1L);
+    if (!fullRun && lastVersion < featuresVersion) {
       BatchScoring.Changes changes = BatchScoring.changedFeatures(spark, featuresPath,
-          lastVersion.get() + 1, featuresVersion);
+          lastVersion + 1, featuresVersion);
       toScore = changes.current().select(Arrays.stream(features.columns())
           .map(functions::col).toArray(Column[]::new));
       deleted = changes.deletedIds();
@@ -146,10 +146,8 @@ public final class ScoreJob extends JobCommand {
     long scoredRows;
     if (fullRun) {
       clock.step("score for the ranking");
-      // Two passes over the features and none over a copy: the ranking needs only the scores
-      // (Spark prunes the reasons from this pass), then one pass scores, ranks and MERGEs. A
-      // persisted copy of every scored row cost more than the score-only pass, and Delta
-      // copied it once more to materialise the MERGE source.
+      // Two passes over the features, no copy of the scored rows: the ranking needs only the
+      // scores (Spark prunes the reasons from that pass); the second scores, ranks and MERGEs.
       double[] rankedBy = CompiledScorer.withScoringCodegen(spark,
           () -> BatchScoring.ranking(scored));
       clock.step("score, rank and merge");
@@ -163,9 +161,13 @@ public final class ScoreJob extends JobCommand {
       scoredRows = CompiledScorer.withScoringCodegen(spark,
           () -> scored.persist(StorageLevel.MEMORY_AND_DISK()).count());
       clock.step("rank and merge");
-      BatchScoring.merge(BatchScoring.withPercentile(scored, ranking.get(),
-          settings.tierCuts()), deleted, false, scoresPath);
+      double[] rankedBy = ranking.get().values();
+      BatchScoring.merge(BatchScoring.withPercentile(scored, rankedBy, settings.tierCuts()),
+          deleted, false, scoresPath);
       scored.unpersist();
+      if (lastVersion < featuresVersion) {
+        BatchScoring.writeRanking(spark, rankingPath, rankedBy, runInfo);
+      }
     }
     ModelResolver.recordLastUsed(modelName, model.version(), cache, hadoop);
     Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
@@ -195,29 +197,6 @@ public final class ScoreJob extends JobCommand {
           "drift above the threshold %.3f (see %s); scores were written",
           settings.driftThreshold(), ctx.lakehouse().path(Table.DRIFT)));
     }
-  }
-
-  /**
-   * The features version of the last scoring run, if the scores table exists and was written
-   * by this same model (another model, or a change of fallback, rescoring everything).
-   */
-  private static Optional<Long> lastFeaturesVersion(JobContext ctx, String scoresPath,
-      ModelResolver.Resolved model) {
-    if (GoldWriter.latestVersion(ctx.spark(), scoresPath).isEmpty()) {
-      return Optional.empty();
-    }
-    Dataset<Row> scores = ctx.spark().read().format("delta").load(scoresPath);
-    List<Row> models = scores.select(BatchScoring.MODEL_NAME, BatchScoring.MODEL_VERSION,
-        BatchScoring.FALLBACK).distinct().collectAsList();
-    boolean sameModel = models.size() == 1 && models.get(0).getString(0).equals(model.name())
-        && models.get(0).getString(1).equals(model.version())
-        && models.get(0).getBoolean(2) == model.fallback();
-    if (!sameModel) {
-      return Optional.empty();
-    }
-    Row max = scores.agg(org.apache.spark.sql.functions.max(BatchScoring.FEATURES_VERSION))
-        .head();
-    return max.isNullAt(0) ? Optional.empty() : Optional.of(max.getLong(0));
   }
 
 }

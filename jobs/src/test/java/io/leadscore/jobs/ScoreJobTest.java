@@ -266,6 +266,10 @@ class ScoreJobTest extends JobTestSupport {
     double before = rows.stream().filter(r -> r.getAs(BatchScoring.LEAD_ID).equals("L0"))
         .findFirst().orElseThrow().getAs(BatchScoring.SCORE);
     assertThat((double) rescored.get(0).getAs(BatchScoring.SCORE)).isGreaterThan(before);
+    // The incremental run recorded how far it scored: the next one has nothing to do.
+    CliResult nothingNew = score(config, "--no-drift");
+    assertThat(nothingNew.stdout()).as(nothingNew.output())
+        .contains("incremental run: scored 0 leads");
 
     // Registry down: the last used version from the cache, loudly, every row flagged.
     CliResult down = score(config("http://127.0.0.1:9"), "--full");

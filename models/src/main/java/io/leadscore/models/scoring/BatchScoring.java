@@ -261,7 +261,11 @@ public final class BatchScoring {
     return scored.withColumn(PERCENTILE, p).withColumn(TIER, tier(col(PERCENTILE), tierCuts));
   }
 
-  /** Records the ranking of a full run (one row: the table holds the current ranking). */
+  /**
+   * Records the ranking of a full run, or the same ranking with the features version an
+   * incremental run scored up to (one row: the table holds the current ranking and the last
+   * scored features version, so a run finds both without scanning the scores).
+   */
   public static void writeRanking(SparkSession spark, String path, double[] ranking,
       RunInfo run) {
     List<Double> values = Arrays.stream(ranking).boxed().toList();
@@ -271,11 +275,15 @@ public final class BatchScoring {
         .mode(SaveMode.Overwrite).save(path);
   }
 
+  /** The current ranking and the features version the scores table holds. */
+  public record Ranking(double[] values, long featuresVersion) {}
+
   /**
-   * The ranking of the last full run if it was made by the same model (name, version,
-   * fallback), else empty: another model's scores are on another scale.
+   * The ranking of the last full run and the last scored features version, if they were made
+   * by the same model (name, version, fallback), else empty: another model's scores are on
+   * another scale.
    */
-  public static Optional<double[]> readRanking(SparkSession spark, String path,
+  public static Optional<Ranking> readRanking(SparkSession spark, String path,
       String modelName, String modelVersion, boolean fallback) {
     if (!DeltaTable.isDeltaTable(spark, path)) {
       return Optional.empty();
@@ -283,12 +291,13 @@ public final class BatchScoring {
     List<Row> rows = spark.read().format("delta").load(path)
         .where(col(MODEL_NAME).equalTo(modelName).and(col(MODEL_VERSION).equalTo(modelVersion))
             .and(col(FALLBACK).equalTo(fallback)))
-        .select(RANKING).collectAsList();
+        .select(RANKING, FEATURES_VERSION).collectAsList();
     if (rows.size() != 1) {
       return Optional.empty();
     }
     List<Double> values = rows.get(0).getList(0);
-    return Optional.of(values.stream().mapToDouble(Double::doubleValue).toArray());
+    return Optional.of(new Ranking(values.stream().mapToDouble(Double::doubleValue).toArray(),
+        rows.get(0).getLong(1)));
   }
 
   /** A for percentile ≥ cuts[0], B ≥ cuts[1], C ≥ cuts[2], else D. */
