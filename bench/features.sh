@@ -52,7 +52,7 @@ run() {
   local t0; t0=$(date +%s.%N)
   "$ROOT/bin/leadscore" "${spark_opts[@]}" "$@" --config "$BENCH_DIR/bench.yaml" > "$log" 2>&1 \
     || { echo "bench/features.sh: $* failed, see $log" >&2; tail -5 "$log" >&2; exit 1; }
-  echo "$(date +%s.%N) - $t0" | bc
+  printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)"
 }
 in_job() { grep -o "succeeded in [0-9.]* s" "$1" | tail -1 | grep -o '[0-9.]*' | head -1; }
 
