@@ -89,6 +89,9 @@ public final class XEducationProtocol {
     String what = args.length > 4 ? args[4] : "ours,ref";
     int folds = options.folds() < 2 ? 5 : options.folds();
     SparkSession spark = SparkSession.builder().appName("xeducation-protocol").getOrCreate();
+    // As the train job: long GBTs cut their lineage at checkpoints (else a stack overflow).
+    java.nio.file.Path checkpoints = java.nio.file.Files.createTempDirectory("xedu-checkpoints");
+    spark.sparkContext().setCheckpointDir(checkpoints.toString());
     spark.sparkContext().setLogLevel("ERROR");
 
     Lakehouse lake = new Lakehouse(config.lakehouse().root());

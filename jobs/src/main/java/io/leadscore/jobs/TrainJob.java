@@ -155,9 +155,16 @@ public final class TrainJob extends JobCommand {
       spec = spec.without(empty);
     }
     ctx.step("fit candidates " + options.families());
-    List<ModelTrainer.Candidate> fitted = ModelTrainer.fitAll(
-        featurePipeline(spec).build(), split.train(), GoldColumns.LEAD_ID,
-        GoldColumns.LABEL, options);
+    List<ModelTrainer.Candidate> fitted;
+    String checkpoints = ctx.lakehouse().checkpointPath(ctx.runId());
+    ctx.spark().sparkContext().setCheckpointDir(checkpoints);
+    try {
+      fitted = ModelTrainer.fitAll(featurePipeline(spec).build(), split.train(),
+          GoldColumns.LEAD_ID, GoldColumns.LABEL, options);
+    } finally {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(checkpoints);
+      dir.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration()).delete(dir, true);
+    }
     fitted.forEach(f -> ctx.say("candidate %s: validation %s %s, fitted in %.1f s", f.family(),
         f.validation(), f.chosenParams(), f.fitSeconds()));
     ModelTrainer.Candidate winner = fitted.get(0);

@@ -100,6 +100,35 @@ class TrainJobTest extends JobTestSupport {
   }
 
   @Test
+  void aLongBoostedEnsembleTrainsAndLeavesNoCheckpoints() throws Exception {
+    // 300 iterations: without a checkpoint directory the GBT's lineage overflowed the stack
+    // when Spark serialised its tasks (found with a 300-tree grid on X Education).
+    String model = "leadscore_test_" + UUID.randomUUID().toString().substring(0, 8);
+    Path config = writeConfig(dir, String.join("\n",
+        "training:",
+        "  families: [gbt]",
+        "  folds: 0",
+        "  grids:",
+        "    gbt: { maxIter: [300], maxDepth: [2] }",
+        "  gate: { criteria: [\"roc_auc >= 0.5\"], minImprovement: 0.0 }"));
+
+    CliResult result = runCli("train", "--source", "tiny", "--contract", contract.toString(),
+        "--config", config.toString(), "--model-name", model);
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.stdout()).contains("candidate gbt: validation roc_auc")
+        .contains("maxIter=300");
+    Path checkpoints = dir.resolve("lakehouse").resolve("_checkpoints");
+    if (Files.exists(checkpoints)) {
+      try (var left = Files.list(checkpoints)) {
+        assertThat(left).as("checkpoints of the run are deleted").isEmpty();
+      }
+    }
+    MlflowTracking.connect(System.getenv().getOrDefault("LEADSCORE_TEST_MLFLOW_URI",
+        "http://127.0.0.1:5000")).registry().deleteRegisteredModel(model);
+  }
+
+  @Test
   void anUnreachableTrackingServerFailsBeforeTraining() throws Exception {
     Path config = writeConfig(dir, FAST);
     Files.writeString(config, Files.readString(config)

@@ -57,6 +57,14 @@ public final class Lakehouse {
     return String.join("/", root, "_models", "staging", runId);
   }
 
+  /**
+   * Spark checkpoints of one run (tree ensembles cut their lineage there every 10 iterations;
+   * without it a long GBT overflows the stack serialising its tasks). Deleted by the run.
+   */
+  public String checkpointPath(String runId) {
+    return String.join("/", root, "_checkpoints", runId);
+  }
+
   public static String checkSource(String source) {
     if (source == null || !SOURCE_NAME.matcher(source).matches()) {
       throw new IllegalArgumentException(String.format(
