@@ -66,6 +66,7 @@ pii:
   hashKey: bench-only-key
 spark:
   spark.sql.shuffle.partitions: "8"
+  spark.databricks.delta.snapshotPartitions: "2"
 YAML
 
 export SPARK_HOME="${SPARK_HOME:-$("$VENV/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')}"
@@ -74,6 +75,7 @@ export PYSPARK_PYTHON="$VENV/bin/python"   # score_tools.py imports delta (delta
 tools() {
   "$VENV/bin/spark-submit" --master "local[*]" "${spark_opts[@]}" \
     --conf spark.ui.showConsoleProgress=false --conf spark.sql.shuffle.partitions=8 \
+    --conf spark.databricks.delta.snapshotPartitions=2 \
     --driver-java-options "-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties" \
     --jars "$LEADSCORE_JAR" "$ROOT/bench/score_tools.py" "$@"
 }
