@@ -6,7 +6,6 @@ import io.leadscore.jobs.cli.JobCommand;
 import io.leadscore.jobs.cli.JobContext;
 import io.leadscore.jobs.cli.LeadscoreException;
 import io.leadscore.jobs.config.ConfigException;
-import io.leadscore.jobs.config.LeadscoreConfig;
 import io.leadscore.models.scoring.BatchScoring;
 import io.leadscore.models.scoring.CompiledScorer;
 import io.leadscore.models.scoring.ModelResolver;
@@ -82,22 +81,54 @@ public final class ScoreJob extends JobCommand {
   @Override
   protected void run(JobContext ctx) {
     var spark = ctx.spark();
-    LeadscoreConfig.ScoringSettings settings = ctx.config().scoring();
     String featuresPath = ctx.lakehouse().path(Table.GOLD_SCORING_FEATURES, source);
-    String trainingPath = ctx.lakehouse().path(Table.GOLD_FEATURES, source);
     String scoresPath = ctx.lakehouse().path(Table.SCORES, source);
     long featuresVersion = GoldWriter.latestVersion(spark, featuresPath).orElseThrow(() ->
         LeadscoreException.jobFailed("no scoring features at %s: run features --mode scoring"
             + " --source %s first", featuresPath, source));
-
     StepClock clock = new StepClock(ctx);
+
     clock.step("resolve model " + modelName);
+    ModelResolver.Resolved model = resolveModel(ctx);
+    clock.step("find leads to score");
+    Dataset<Row> features = spark.read().format("delta").option("versionAsOf", featuresVersion)
+        .load(featuresPath);
+    ToScore toScore = leadsToScore(ctx, model, features, featuresVersion);
+    clock.step("compile the model");
+    CompiledScorer scorer = compileScorer(ctx, model, features);
+    BatchScoring.RunInfo runInfo = new BatchScoring.RunInfo(modelName, model.version(),
+        model.fallback(), featuresVersion, ctx.startedAt(), ctx.runId());
+    long scoredRows = toScore.ranking().isEmpty()
+        ? scoreAll(ctx, clock, scorer, features, runInfo)
+        : scoreChanged(ctx, clock, scorer, toScore, runInfo);
+    ModelResolver.recordLastUsed(modelName, model.version(), ctx.lakehouse().modelCachePath(),
+        spark.sparkContext().hadoopConfiguration());
+    Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
+    report(ctx, features, scores, scoredRows, toScore.ranking().isEmpty(), featuresVersion);
+
+    boolean drifted = !noDrift && measureDrift(ctx, clock, scorer, features, scores);
+    ctx.say("%s", clock.summary());
+    if (drifted && !noDriftExit) {
+      throw new LeadscoreException(LeadscoreException.EXIT_DRIFT, String.format(
+          "drift above the threshold %.3f (see %s); scores were written",
+          ctx.config().scoring().driftThreshold(), ctx.lakehouse().path(Table.DRIFT)));
+    }
+  }
+
+  /**
+   * The leads this run scores: all of them (no ranking: a missing scores table, {@code --full}
+   * or another model), or those whose features changed since the version the ranking records,
+   * with the ids of deleted leads.
+   */
+  private record ToScore(Optional<BatchScoring.Ranking> ranking, Dataset<Row> rows,
+      Dataset<Row> deletedIds) {}
+
+  private ModelResolver.Resolved resolveModel(JobContext ctx) {
     String cache = ctx.lakehouse().modelCachePath();
-    var hadoop = spark.sparkContext().hadoopConfiguration();
     ModelResolver.Resolved model;
     try {
       model = ModelResolver.resolve(ctx.config().mlflow().trackingUri(), modelName,
-          modelVersion, cache, hadoop);
+          modelVersion, cache, ctx.spark().sparkContext().hadoopConfiguration());
     } catch (ModelResolver.NoUsableModelException e) {
       throw new LeadscoreException(LeadscoreException.EXIT_JOB_FAILED, e.getMessage()
           + ". Nothing was written.", e);
@@ -109,94 +140,137 @@ public final class ScoreJob extends JobCommand {
     }
     ctx.say("model %s version %s%s", modelName, model.version(),
         model.fallback() ? " (FALLBACK)" : "");
+    return model;
+  }
 
-    clock.step("find leads to score");
-    Dataset<Row> features = spark.read().format("delta").option("versionAsOf", featuresVersion)
-        .load(featuresPath);
-    String rankingPath = ctx.lakehouse().path(Table.SCORE_RANKING, source);
+  private ToScore leadsToScore(JobContext ctx, ModelResolver.Resolved model,
+      Dataset<Row> features, long featuresVersion) {
+    var spark = ctx.spark();
+    String featuresPath = ctx.lakehouse().path(Table.GOLD_SCORING_FEATURES, source);
     // The ranking table names the model and the features version the scores hold: no scan of
-    // the scores. A missing scores table, --full or another model means a full run.
+    // the scores.
     Optional<BatchScoring.Ranking> ranking = full
-        || GoldWriter.latestVersion(spark, scoresPath).isEmpty() ? Optional.empty()
-        : BatchScoring.readRanking(spark, rankingPath, modelName, model.version(),
-            model.fallback());
-    boolean fullRun = ranking.isEmpty();
-    Dataset<Row> toScore = features;
-    Dataset<Row> deleted = null;
+        || GoldWriter.latestVersion(spark, ctx.lakehouse().path(Table.SCORES, source)).isEmpty()
+        ? Optional.empty()
+        : BatchScoring.readRanking(spark, ctx.lakehouse().path(Table.SCORE_RANKING, source),
+            modelName, model.version(), model.fallback());
     long lastVersion = ranking.map(BatchScoring.Ranking::featuresVersion).orElse(-1L);
-    if (!fullRun && lastVersion < featuresVersion) {
-      BatchScoring.Changes changes = BatchScoring.changedFeatures(spark, featuresPath,
-          lastVersion + 1, featuresVersion);
-      toScore = changes.current().select(Arrays.stream(features.columns())
-          .map(functions::col).toArray(Column[]::new));
-      deleted = changes.deletedIds();
-    } else if (!fullRun) {
-      toScore = features.limit(0);
+    if (ranking.isEmpty()) {
+      return new ToScore(ranking, features, null);
+    } else if (lastVersion >= featuresVersion) {
+      return new ToScore(ranking, features.limit(0), null);
     }
+    BatchScoring.Changes changes = BatchScoring.changedFeatures(spark, featuresPath,
+        lastVersion + 1, featuresVersion);
+    return new ToScore(ranking, changes.current().select(Arrays.stream(features.columns())
+        .map(functions::col).toArray(Column[]::new)), changes.deletedIds());
+  }
 
-    clock.step("compile the model");
-    Optional<Dataset<Row>> training = GoldWriter.latestVersion(spark, trainingPath)
-        .map(v -> spark.read().format("delta").load(trainingPath));
-    ScorerOptions options = training.map(t -> ScorerOptions.defaults().withReference(t))
-        .orElse(ScorerOptions.defaults());
-    CompiledScorer scorer = DriftCheck.compile(model, features, options);
-    BatchScoring.RunInfo runInfo = new BatchScoring.RunInfo(modelName, model.version(),
-        model.fallback(), featuresVersion, ctx.startedAt(), ctx.runId());
-    Dataset<Row> scored = BatchScoring.score(scorer, toScore, runInfo);
-    long scoredRows;
-    if (fullRun) {
-      clock.step("score for the ranking");
-      // Two passes over the features, no copy of the scored rows: the ranking needs only the
-      // scores (Spark prunes the reasons from that pass); the second scores, ranks and MERGEs.
-      double[] rankedBy = CompiledScorer.withScoringCodegen(spark,
-          () -> BatchScoring.ranking(scored));
-      clock.step("score, rank and merge");
-      CompiledScorer.withScoringCodegen(spark, () -> BatchScoring.merge(
-          BatchScoring.withPercentile(scored, rankedBy, settings.tierCuts()), null, true,
-          scoresPath));
-      BatchScoring.writeRanking(spark, rankingPath, rankedBy, runInfo);
-      scoredRows = toScore.count();
-    } else {
-      clock.step("score");
-      scoredRows = CompiledScorer.withScoringCodegen(spark,
-          () -> scored.persist(StorageLevel.MEMORY_AND_DISK()).count());
-      clock.step("rank and merge");
-      double[] rankedBy = ranking.get().values();
-      BatchScoring.merge(BatchScoring.withPercentile(scored, rankedBy, settings.tierCuts()),
-          deleted, false, scoresPath);
-      scored.unpersist();
-      if (lastVersion < featuresVersion) {
-        BatchScoring.writeRanking(spark, rankingPath, rankedBy, runInfo);
+  /**
+   * The scorer. Logistic-regression reasons are measured from the training features' means,
+   * computed once per model version and then read back from the model cache.
+   */
+  private CompiledScorer compileScorer(JobContext ctx, ModelResolver.Resolved model,
+      Dataset<Row> features) {
+    String cache = ctx.lakehouse().modelCachePath();
+    var hadoop = ctx.spark().sparkContext().hadoopConfiguration();
+    Optional<double[]> saved = ModelResolver.savedSlotMeans(modelName, model.version(), cache,
+        hadoop);
+    if (saved.isPresent()) {
+      try {
+        return DriftCheck.compile(model, features, ScorerOptions.defaults()
+            .withSlotMeans(saved.get()));
+      } catch (IllegalArgumentException e) {
+        System.err.printf("WARNING leadscore score: the saved reasons' baseline of version %s"
+            + " does not fit the model (%s): computing it again from the training features%n",
+            model.version(), e.getMessage());
       }
     }
-    ModelResolver.recordLastUsed(modelName, model.version(), cache, hadoop);
-    Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
+    Optional<Dataset<Row>> training = trainingFeatures(ctx);
+    CompiledScorer scorer = DriftCheck.compile(model, features, training
+        .map(t -> ScorerOptions.defaults().withReference(t)).orElse(ScorerOptions.defaults()));
+    if (training.isPresent()) {
+      scorer.slotMeans().ifPresent(means -> ModelResolver.saveSlotMeans(modelName,
+          model.version(), means, cache, hadoop));
+    }
+    return scorer;
+  }
+
+  private Optional<Dataset<Row>> trainingFeatures(JobContext ctx) {
+    String trainingPath = ctx.lakehouse().path(Table.GOLD_FEATURES, source);
+    return GoldWriter.latestVersion(ctx.spark(), trainingPath)
+        .map(v -> ctx.spark().read().format("delta").load(trainingPath));
+  }
+
+  /**
+   * Every current lead: two passes over the features and no copy of the scored rows. The
+   * ranking needs only the scores (Spark prunes the reasons from that pass); the second pass
+   * scores, ranks and MERGEs, and the new ranking is recorded.
+   */
+  private long scoreAll(JobContext ctx, StepClock clock, CompiledScorer scorer,
+      Dataset<Row> features, BatchScoring.RunInfo runInfo) {
+    var spark = ctx.spark();
+    Dataset<Row> scored = BatchScoring.score(scorer, features, runInfo);
+    clock.step("score for the ranking");
+    double[] rankedBy = CompiledScorer.withScoringCodegen(spark,
+        () -> BatchScoring.ranking(scored));
+    clock.step("score, rank and merge");
+    CompiledScorer.withScoringCodegen(spark, () -> BatchScoring.merge(
+        BatchScoring.withPercentile(scored, rankedBy, ctx.config().scoring().tierCuts()), null,
+        true, ctx.lakehouse().path(Table.SCORES, source)));
+    BatchScoring.writeRanking(spark, ctx.lakehouse().path(Table.SCORE_RANKING, source),
+        rankedBy, runInfo);
+    return features.count();
+  }
+
+  /** The changed leads, placed against the last full run's ranking, and the deleted ones. */
+  private long scoreChanged(JobContext ctx, StepClock clock, CompiledScorer scorer,
+      ToScore toScore, BatchScoring.RunInfo runInfo) {
+    var spark = ctx.spark();
+    Dataset<Row> scored = BatchScoring.score(scorer, toScore.rows(), runInfo);
+    clock.step("score");
+    long scoredRows = CompiledScorer.withScoringCodegen(spark,
+        () -> scored.persist(StorageLevel.MEMORY_AND_DISK()).count());
+    clock.step("rank and merge");
+    BatchScoring.Ranking ranking = toScore.ranking().get();
+    BatchScoring.merge(BatchScoring.withPercentile(scored, ranking.values(),
+        ctx.config().scoring().tierCuts()), toScore.deletedIds(), false,
+        ctx.lakehouse().path(Table.SCORES, source));
+    scored.unpersist();
+    if (ranking.featuresVersion() < runInfo.featuresVersion()) {
+      BatchScoring.writeRanking(spark, ctx.lakehouse().path(Table.SCORE_RANKING, source),
+          ranking.values(), runInfo);
+    }
+    return scoredRows;
+  }
+
+  private void report(JobContext ctx, Dataset<Row> features, Dataset<Row> scores,
+      long scoredRows, boolean fullRun, long featuresVersion) {
     long current = scores.count();
     ctx.metrics().addRows("read", features.count()).addRows("scored", scoredRows)
         .addRows("written", current);
     ctx.say("%s run: scored %d leads, %d in %s (features version %d)",
-        fullRun ? "full" : "incremental", scoredRows, current, scoresPath, featuresVersion);
+        fullRun ? "full" : "incremental", scoredRows, current,
+        ctx.lakehouse().path(Table.SCORES, source), featuresVersion);
     for (Row r : scores.groupBy(BatchScoring.TIER).count().collectAsList()) {
       ctx.metrics().gauge("tier_share", "Share of current leads per tier",
           new String[] {"tier"}, new String[] {String.valueOf(r.getString(0))},
           current == 0 ? 0 : (double) r.getLong(1) / current);
     }
+  }
 
-    boolean drifted = false;
-    if (!noDrift && training.isEmpty()) {
+  /** True if drift is above the threshold; false (with a warning) without training features. */
+  private boolean measureDrift(JobContext ctx, StepClock clock, CompiledScorer scorer,
+      Dataset<Row> features, Dataset<Row> scores) {
+    Optional<Dataset<Row>> training = trainingFeatures(ctx);
+    if (training.isEmpty()) {
       System.err.printf("WARNING leadscore score: no training features at %s: drift not"
-          + " measured%n", trainingPath);
-    } else if (!noDrift) {
-      clock.step("measure drift");
-      drifted = DriftCheck.measure(ctx, source, scorer, training.get(), features, scores,
-          settings.driftThreshold());
+          + " measured%n", ctx.lakehouse().path(Table.GOLD_FEATURES, source));
+      return false;
     }
-    ctx.say("%s", clock.summary());
-    if (drifted && !noDriftExit) {
-      throw new LeadscoreException(LeadscoreException.EXIT_DRIFT, String.format(
-          "drift above the threshold %.3f (see %s); scores were written",
-          settings.driftThreshold(), ctx.lakehouse().path(Table.DRIFT)));
-    }
+    clock.step("measure drift");
+    return DriftCheck.measure(ctx, source, scorer, training.get(), features, scores,
+        ctx.config().scoring().driftThreshold());
   }
 
 }

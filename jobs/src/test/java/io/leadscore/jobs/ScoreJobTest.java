@@ -17,9 +17,12 @@ import io.leadscore.models.mlflow.LoggedModel;
 import io.leadscore.models.mlflow.MlflowCredentials;
 import io.leadscore.models.mlflow.MlflowRun;
 import io.leadscore.models.mlflow.MlflowTracking;
+import io.leadscore.models.mlflow.ModelRegistry;
 import io.leadscore.models.mlflow.SparkModelEnvironment;
 import io.leadscore.models.mlflow.TrackingUnavailableException;
 import io.leadscore.models.scoring.BatchScoring;
+import io.leadscore.models.scoring.ModelResolver;
+import io.leadscore.models.scoring.ScorerOptions;
 import io.leadscore.transforms.lakehouse.Lakehouse;
 import io.leadscore.transforms.lakehouse.Table;
 import java.nio.file.Files;
@@ -230,6 +233,20 @@ class ScoreJobTest extends JobTestSupport {
     // The lead with the highest engagement pushes up on engagement.
     Row best = byScore.get(byScore.size() - 1);
     assertThat(best.getString(best.fieldIndex(BatchScoring.TIER))).isEqualTo("A");
+    // The reasons' baseline (training means) was saved with the cached version: equal to a
+    // fresh computation from the training table, which later runs then need not read.
+    var hadoop = spark().sparkContext().hadoopConfiguration();
+    String cache = lakehouse().modelCachePath();
+    double[] saved = ModelResolver.savedSlotMeans(modelName, "1", cache, hadoop).orElseThrow();
+    PipelineModel cached = ModelRegistry.loadCachedSparkModel(modelName, "1", cache, hadoop)
+        .orElseThrow();
+    Dataset<Row> features = spark().read().format("delta")
+        .load(lakehouse().path(Table.GOLD_SCORING_FEATURES, SOURCE));
+    double[] fresh = DriftCheck.compile(new ModelResolver.Resolved(modelName, "1", cached,
+        false, null), features, ScorerOptions.defaults().withReference(spark().read()
+        .format("delta").load(lakehouse().path(Table.GOLD_FEATURES, SOURCE))))
+        .slotMeans().orElseThrow();
+    assertThat(saved).containsExactly(fresh);
     // Drift: the same distribution as training is not flagged.
     Dataset<Row> drift = spark().read().format("delta").load(lakehouse().path(Table.DRIFT));
     assertThat(drift.count()).isEqualTo(4); // lead_source, engagement, noise, score

@@ -25,6 +25,8 @@ public final class ModelResolver {
   public static final String CHAMPION = "champion";
   /** Per registered model, in its cache folder: the version of the last successful score. */
   static final String LAST_USED = "_last_used";
+  /** Per cached version, in its folder: the reasons' baseline (see {@link #savedSlotMeans}). */
+  static final String SLOT_MEANS = "_slot_means";
 
   /**
    * The model to score with.
@@ -108,21 +110,69 @@ public final class ModelResolver {
   /** Records {@code version} as the last one used successfully (after the scores are written). */
   public static void recordLastUsed(String name, String version, String cacheDir,
       Configuration conf) {
-    Path folder = new Path(ModelRegistry.cacheFolder(cacheDir, name));
-    Path marker = new Path(folder, LAST_USED);
-    Path partial = new Path(folder, "." + LAST_USED + "-" + java.util.UUID.randomUUID());
+    Path marker = new Path(ModelRegistry.cacheFolder(cacheDir, name), LAST_USED);
+    writeAtomically(marker, version + "\n", conf, "the last used model version");
+  }
+
+  /**
+   * The logistic-regression reasons' baseline (one training mean per slot of the model's
+   * features, {@link CompiledScorer#slotMeans()}) saved for this cached version, if any. A model
+   * version never changes, so its baseline is computed from the training features once and then
+   * read back: later runs need not read the training table, and a lead's reasons do not move
+   * when the training table is rebuilt without retraining. Unreadable content counts as absent.
+   */
+  public static Optional<double[]> savedSlotMeans(String name, String version, String cacheDir,
+      Configuration conf) {
+    Path file = slotMeansFile(name, version, cacheDir);
     try {
-      FileSystem fs = marker.getFileSystem(conf);
-      try (OutputStream out = fs.create(partial, true)) {
-        out.write((version + "\n").getBytes(StandardCharsets.UTF_8));
+      FileSystem fs = file.getFileSystem(conf);
+      if (!fs.exists(file)) {
+        return Optional.empty();
       }
-      fs.delete(marker, false);
-      if (!fs.rename(partial, marker)) {
-        throw new IOException("cannot move " + partial + " to " + marker);
+      String text;
+      try (var in = fs.open(file)) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+      return Optional.of(text.isEmpty() ? new double[0]
+          : text.lines().mapToDouble(Double::parseDouble).toArray());
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** Saves {@code means} as the baseline of this cached version (see {@link #savedSlotMeans}). */
+  public static void saveSlotMeans(String name, String version, double[] means, String cacheDir,
+      Configuration conf) {
+    StringBuilder text = new StringBuilder();
+    for (double m : means) {
+      text.append(m).append('\n');   // Double.toString reads back to the same double
+    }
+    writeAtomically(slotMeansFile(name, version, cacheDir), text.toString(), conf,
+        "the reasons' baseline");
+  }
+
+  private static Path slotMeansFile(String name, String version, String cacheDir) {
+    return new Path(new Path(ModelRegistry.cacheFolder(cacheDir, name), version), SLOT_MEANS);
+  }
+
+  /** Writes beside the target, then renames: a reader never sees half a file. */
+  private static void writeAtomically(Path target, String text, Configuration conf,
+      String what) {
+    Path partial = new Path(target.getParent(), "." + target.getName() + "-"
+        + java.util.UUID.randomUUID());
+    try {
+      FileSystem fs = target.getFileSystem(conf);
+      try (OutputStream out = fs.create(partial, true)) {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+      }
+      fs.delete(target, false);
+      if (!fs.rename(partial, target)) {
+        throw new IOException("cannot move " + partial + " to " + target);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the last used model version at " + marker,
-          e);
+      throw new UncheckedIOException("cannot record " + what + " at " + target, e);
     }
   }
 }

@@ -174,6 +174,41 @@ class CompiledScorerTest extends SparkTestSupport {
   }
 
   @Test
+  void savedSlotMeansGiveTheReferencesReasons(@TempDir Path dir) throws Exception {
+    PipelineModel lr = fit(logisticStages(false));
+    CompiledScorer fromReference = CompiledScorer.compile(lr, scoring.schema(),
+        ScorerOptions.defaults().withReference(train));
+    double[] means = fromReference.slotMeans().orElseThrow();
+    var conf = spark().sparkContext().hadoopConfiguration();
+    String cache = dir.toString();
+    ModelResolver.saveSlotMeans("lead-model", "3", means, cache, conf);
+    double[] read = ModelResolver.savedSlotMeans("lead-model", "3", cache, conf).orElseThrow();
+    assertThat(read).containsExactly(means);
+    assertThat(ModelResolver.savedSlotMeans("lead-model", "4", cache, conf)).isEmpty();
+
+    CompiledScorer fromSaved = CompiledScorer.compile(lr, scoring.schema(),
+        ScorerOptions.defaults().withSlotMeans(read));
+    List<Row> expected = reasons(fromReference);
+    assertThat(reasons(fromSaved)).isEqualTo(expected);
+    // Not equal by accident: without a baseline the reasons differ.
+    assertThat(reasons(CompiledScorer.compile(lr, scoring.schema()))).isNotEqualTo(expected);
+
+    assertThatThrownBy(() -> CompiledScorer.compile(lr, scoring.schema(),
+        ScorerOptions.defaults().withSlotMeans(new double[] {0.5})))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slotMeans");
+    java.nio.file.Path garbled = dir.resolve("lead-model").resolve("5")
+        .resolve(ModelResolver.SLOT_MEANS);
+    java.nio.file.Files.createDirectories(garbled.getParent());
+    java.nio.file.Files.writeString(garbled, "0.25\nnot a number\n");
+    assertThat(ModelResolver.savedSlotMeans("lead-model", "5", cache, conf)).isEmpty();
+  }
+
+  private List<Row> reasons(CompiledScorer scorer) {
+    return scorer.score(scoring).select(col(ScoringTestData.ID), col(CompiledScorer.REASONS_UP),
+        col(CompiledScorer.REASONS_DOWN)).orderBy(ScoringTestData.ID).collectAsList();
+  }
+
+  @Test
   void stagesThatSkipRowsDropTheSameRows() {
     PipelineModel m = fit(new StringIndexer().setInputCol(REGION).setOutputCol("region_idx")
             .setHandleInvalid("skip"),
