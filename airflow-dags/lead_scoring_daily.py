@@ -74,8 +74,8 @@ with DAG(
     score = LeadscoreJobOperator(
         task_id="score",
         job="score",
-        # Drift is the next task's call (exit 3 there); scoring itself succeeds.
-        job_args=["--model-name", settings.MODEL_NAME, "--no-drift-exit"],
+        # Drift is measured once, by the next task (exit 3 there): scoring does not measure it.
+        job_args=["--model-name", settings.MODEL_NAME, "--no-drift"],
         inlets=[assets.GOLD_SCORING_FEATURES, assets.MODEL],
         outlets=[assets.SCORES],
         execution_timeout=timedelta(hours=2),

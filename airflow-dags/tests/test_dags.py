@@ -83,7 +83,7 @@ def test_retrain_graph(dagbag):
     (DAILY, "ingest", "ingest", []),
     (DAILY, "validate", "validate", []),
     (DAILY, "features_scoring", "features", ["--mode", "scoring"]),
-    (DAILY, "score", "score", ["--model-name", settings.MODEL_NAME, "--no-drift-exit"]),
+    (DAILY, "score", "score", ["--model-name", settings.MODEL_NAME, "--no-drift"]),
     (DAILY, "drift_check", "drift", []),
     (RETRAIN, "features_training", "features", ["--mode", "training"]),
     (RETRAIN, "train", "train", ["--model-name", settings.MODEL_NAME]),
