@@ -123,6 +123,10 @@ public final class BatchScoring {
       cols.add(lit(true).as(DELETED));
       source = source.unionByName(gone.select(cols.toArray(Column[]::new)));
     }
+    // A full run rescored every lead: rows whose inputs and placement did not change stay as
+    // they are (a rerun leaves the table identical). An incremental run's leads all changed;
+    // testing them would make the MERGE read (and shuffle) the target's feature hashes, the
+    // widest column, twice, where it otherwise reads only the lead ids.
     Column changed = col("t." + FEATURE_HASH).notEqual(col("s." + FEATURE_HASH))
         .or(col("t." + MODEL_NAME).notEqual(col("s." + MODEL_NAME)))
         .or(col("t." + MODEL_VERSION).notEqual(col("s." + MODEL_VERSION)))
@@ -136,7 +140,7 @@ public final class BatchScoring {
     var merge = DeltaTable.forPath(spark, path).as("t")
         .merge(source.as("s"), col("t." + LEAD_ID).equalTo(col("s." + LEAD_ID)))
         .whenMatched(col("s." + DELETED)).delete()
-        .whenMatched(changed).updateExpr(toExpr(set))
+        .whenMatched(full ? changed : lit(true)).updateExpr(toExpr(set))
         .whenNotMatched(functions.not(col("s." + DELETED))).insertExpr(toExpr(set));
     if (full) {
       merge = merge.whenNotMatchedBySource().delete();
