@@ -42,8 +42,8 @@ def inflate(spark, source, target, rows):
     for c in doubles:
         big = big.withColumn(c, F.col(c) * (F.lit(0.8) + F.rand(seed=hash(c) % 1000) * 0.4))
     big = (big.withColumn(LEAD_ID, F.concat_ws("-", F.col(LEAD_ID), F.col("copy").cast("string")))
-           .withColumn(FEATURE_HASH, F.sha2(F.concat_ws("|", F.col(FEATURE_HASH),
-                                                        F.col("copy").cast("string")), 256))
+           # A new hash per copy, of the gold column's type (xxhash64: a long, as features writes)
+           .withColumn(FEATURE_HASH, F.xxhash64(F.col(FEATURE_HASH), F.col("copy")))
            .drop("copy"))
     (big.write.format("delta").mode("overwrite")
      .option("delta.enableChangeDataFeed", "true").save(target))
@@ -83,8 +83,7 @@ def change(spark, source, percent):
     picked = (features.where(F.abs(F.xxhash64(LEAD_ID)) % 10000 < int(percent * 100))
               .select(LEAD_ID, F.col(numeric), F.col(FEATURE_HASH)))
     changed = (picked.withColumn(numeric, F.coalesce(F.col(numeric), F.lit(0.0)) + 1.0)
-               .withColumn(FEATURE_HASH, F.sha2(F.concat_ws("|", F.col(FEATURE_HASH),
-                                                            F.lit("changed")), 256)))
+               .withColumn(FEATURE_HASH, F.xxhash64(F.col(FEATURE_HASH), F.lit("changed"))))
     (table.alias("t").merge(changed.alias("s"), f"t.{LEAD_ID} = s.{LEAD_ID}")
      .whenMatchedUpdate(set={numeric: f"s.{numeric}", FEATURE_HASH: f"s.{FEATURE_HASH}"})
      .execute())
