@@ -125,8 +125,8 @@ public final class BatchScoring {
     }
     // A full run rescored every lead: rows whose inputs and placement did not change stay as
     // they are (a rerun leaves the table identical). An incremental run's leads all changed;
-    // testing them would make the MERGE read (and shuffle) the target's feature hashes, the
-    // widest column, twice, where it otherwise reads only the lead ids.
+    // testing them would make the MERGE read and shuffle the target's hash, model and
+    // placement columns once more, to write its deletion vectors.
     Column changed = col("t." + FEATURE_HASH).notEqual(col("s." + FEATURE_HASH))
         .or(col("t." + MODEL_NAME).notEqual(col("s." + MODEL_NAME)))
         .or(col("t." + MODEL_VERSION).notEqual(col("s." + MODEL_VERSION)))
