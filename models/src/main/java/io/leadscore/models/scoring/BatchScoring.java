@@ -112,9 +112,26 @@ public final class BatchScoring {
       scored.limit(0).write().format("delta")
           .option("delta.enableDeletionVectors", "true").save(path);
     }
+    Map<String, Column> set = new java.util.LinkedHashMap<>();
+    for (String c : scored.columns()) {
+      set.put(c, col("s." + c));
+    }
+    Column sameLead = col("t." + LEAD_ID).equalTo(col("s." + LEAD_ID));
+    // Delta 3.3 reads (and shuffles) every column of the target's touched files as soon as a
+    // clause has a condition or deletes (delta-io/delta#4992, #5005); without either it reads
+    // only the lead ids. So the common incremental run (changed leads, none deleted) MERGEs
+    // with unconditional clauses: its leads all changed, no comparison needed.
+    Dataset<Row> gone = full || deletedIds == null ? null
+        : deletedIds.select(col(LEAD_ID)).distinct();
+    if (!full && (gone == null || gone.isEmpty())) {
+      DeltaTable.forPath(spark, path).as("t").merge(scored.as("s"), sameLead)
+          .whenMatched().updateExpr(toExpr(set))
+          .whenNotMatched().insertExpr(toExpr(set))
+          .execute();
+      return;
+    }
     Dataset<Row> source = scored.withColumn(DELETED, lit(false));
-    if (!full && deletedIds != null) {
-      Dataset<Row> gone = deletedIds.select(col(LEAD_ID)).distinct();
+    if (gone != null) {
       List<Column> cols = new ArrayList<>();
       for (var f : scored.schema().fields()) {
         cols.add(f.name().equals(LEAD_ID) ? col(LEAD_ID)
@@ -124,21 +141,14 @@ public final class BatchScoring {
       source = source.unionByName(gone.select(cols.toArray(Column[]::new)));
     }
     // A full run rescored every lead: rows whose inputs and placement did not change stay as
-    // they are (a rerun leaves the table identical). An incremental run's leads all changed;
-    // testing them would make the MERGE read and shuffle the target's hash, model and
-    // placement columns once more, to write its deletion vectors.
+    // they are (a rerun leaves the table identical).
     Column changed = col("t." + FEATURE_HASH).notEqual(col("s." + FEATURE_HASH))
         .or(col("t." + MODEL_NAME).notEqual(col("s." + MODEL_NAME)))
         .or(col("t." + MODEL_VERSION).notEqual(col("s." + MODEL_VERSION)))
         .or(col("t." + FALLBACK).notEqual(col("s." + FALLBACK)))
         .or(functions.not(col("t." + PERCENTILE).eqNullSafe(col("s." + PERCENTILE))))
         .or(functions.not(col("t." + TIER).eqNullSafe(col("s." + TIER))));
-    Map<String, Column> set = new java.util.LinkedHashMap<>();
-    for (String c : scored.columns()) {
-      set.put(c, col("s." + c));
-    }
-    var merge = DeltaTable.forPath(spark, path).as("t")
-        .merge(source.as("s"), col("t." + LEAD_ID).equalTo(col("s." + LEAD_ID)))
+    var merge = DeltaTable.forPath(spark, path).as("t").merge(source.as("s"), sameLead)
         .whenMatched(col("s." + DELETED)).delete()
         .whenMatched(full ? changed : lit(true)).updateExpr(toExpr(set))
         .whenNotMatched(functions.not(col("s." + DELETED))).insertExpr(toExpr(set));

@@ -101,6 +101,27 @@ class BatchScoringTest extends SparkTestSupport {
         String>>getAs("operationMetrics").get("numTargetRowsCopied").get()).isEqualTo("0");
     assertThat(DeltaTable.forPath(spark(), path).history(1).head().getLong(0))
         .isEqualTo(version + 1);
+    List<Row> afterDelete = table.orderBy(BatchScoring.LEAD_ID).collectAsList();
+
+    // An incremental run without deletions (its own MERGE form): L6 changed, L11 is new.
+    Dataset<Row> noneDeleted = spark().createDataFrame(List.of(),
+        new StructType().add(BatchScoring.LEAD_ID, DataTypes.StringType));
+    Dataset<Row> r4 = scored("r4", 12, "L6").where(col(BatchScoring.LEAD_ID).isin("L6", "L11"));
+    BatchScoring.merge(ranked(r4, ranking), noneDeleted, false, path);
+    assertThat(table.count()).isEqualTo(11);
+    assertThat(table.where(col(BatchScoring.RUN_ID).equalTo("r4")).select(BatchScoring.LEAD_ID)
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("L6", "L11");
+    assertThat(table.where(col(BatchScoring.LEAD_ID).equalTo("L6")).head()
+        .<String>getAs(BatchScoring.FEATURE_HASH)).isEqualTo("h2");
+    for (Row r : afterDelete) {
+      if (!r.getAs(BatchScoring.LEAD_ID).equals("L6")) {
+        assertThat(table.where(col(BatchScoring.LEAD_ID).equalTo(r.getAs(BatchScoring.LEAD_ID)))
+            .head()).isEqualTo(r);
+      }
+    }
+    assertThat(DeltaTable.forPath(spark(), path).history(1).head().<scala.collection.Map<String,
+        String>>getAs("operationMetrics").get("numTargetRowsCopied").get()).isEqualTo("0");
   }
 
   @Test
