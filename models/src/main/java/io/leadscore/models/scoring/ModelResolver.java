@@ -92,26 +92,14 @@ public final class ModelResolver {
 
   /** The version last used successfully, if recorded. */
   public static Optional<String> lastUsed(String name, String cacheDir, Configuration conf) {
-    Path marker = new Path(ModelRegistry.cacheFolder(cacheDir, name), LAST_USED);
-    try {
-      FileSystem fs = marker.getFileSystem(conf);
-      if (!fs.exists(marker)) {
-        return Optional.empty();
-      }
-      try (var in = fs.open(marker)) {
-        String v = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        return v.isEmpty() ? Optional.empty() : Optional.of(v);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + marker, e);
-    }
+    return readText(lastUsedFile(name, cacheDir), conf).filter(v -> !v.isEmpty());
   }
 
   /** Records {@code version} as the last one used successfully (after the scores are written). */
   public static void recordLastUsed(String name, String version, String cacheDir,
       Configuration conf) {
-    Path marker = new Path(ModelRegistry.cacheFolder(cacheDir, name), LAST_USED);
-    writeAtomically(marker, version + "\n", conf, "the last used model version");
+    writeAtomically(lastUsedFile(name, cacheDir), version + "\n", conf,
+        "the last used model version");
   }
 
   /**
@@ -123,22 +111,12 @@ public final class ModelResolver {
    */
   public static Optional<double[]> savedSlotMeans(String name, String version, String cacheDir,
       Configuration conf) {
-    Path file = slotMeansFile(name, version, cacheDir);
+    Optional<String> text = readText(slotMeansFile(name, version, cacheDir), conf);
     try {
-      FileSystem fs = file.getFileSystem(conf);
-      if (!fs.exists(file)) {
-        return Optional.empty();
-      }
-      String text;
-      try (var in = fs.open(file)) {
-        text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      }
-      return Optional.of(text.isEmpty() ? new double[0]
-          : text.lines().mapToDouble(Double::parseDouble).toArray());
+      return text.map(t -> t.isEmpty() ? new double[0]
+          : t.lines().mapToDouble(Double::parseDouble).toArray());
     } catch (NumberFormatException e) {
       return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 
@@ -153,8 +131,27 @@ public final class ModelResolver {
         "the reasons' baseline");
   }
 
+  private static Path lastUsedFile(String name, String cacheDir) {
+    return new Path(ModelRegistry.cacheFolder(cacheDir, name), LAST_USED);
+  }
+
   private static Path slotMeansFile(String name, String version, String cacheDir) {
     return new Path(new Path(ModelRegistry.cacheFolder(cacheDir, name), version), SLOT_MEANS);
+  }
+
+  /** The file's text, stripped; empty if there is no such file. */
+  private static Optional<String> readText(Path file, Configuration conf) {
+    try {
+      FileSystem fs = file.getFileSystem(conf);
+      if (!fs.exists(file)) {
+        return Optional.empty();
+      }
+      try (var in = fs.open(file)) {
+        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   /** Writes beside the target, then renames: a reader never sees half a file. */
