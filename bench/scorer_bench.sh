@@ -25,7 +25,7 @@ jar_of() { ls "$ROOT/$1"/target/leadscore-"$1"-*.jar | grep -v tests | head -1; 
 JARS="$(jar_of models),$(jar_of features),$(jar_of transforms)"
 BUILD="$(mktemp -d)"
 trap 'rm -rf "$BUILD"' EXIT
-javac -nowarn -cp "$SPARK_HOME/jars/*:${JARS//,/:}" -d "$BUILD" "$ROOT"/bench/*.java
+javac -nowarn -cp "$SPARK_HOME/jars/*:${JARS//,/:}" -d "$BUILD" "$ROOT"/bench/ScorerBench.java "$ROOT"/bench/CodegenProbe.java
 (cd "$BUILD" && jar cf bench.jar io)
 mkdir -p "$DIR"
 echo "scorer bench: $ROWS rows, master ${SPARK_MASTER:-local[2]}, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -90,6 +90,16 @@ public final class BooleanToNumber extends Transformer
   }
 
   /** 1.0 / 0.0 / null for one boolean-like value of any scalar type. */
+  /** The words read as true (after trimming spaces and lower-casing), e.g. "yes". */
+  public static List<String> trueWords() {
+    return Arrays.stream(TRUE).map(String.class::cast).toList();
+  }
+
+  /** The words read as false (after trimming spaces and lower-casing), e.g. "no". */
+  public static List<String> falseWords() {
+    return Arrays.stream(FALSE).map(String.class::cast).toList();
+  }
+
   public static Column asNumber(Column value) {
     Column s = lower(trim(value.cast(DataTypes.StringType)));
     return when(s.isin(TRUE), lit(1.0))

@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -57,6 +58,9 @@ public final class CompiledScorer {
   public static final String SCORE = "score";
   public static final String REASONS_UP = "reasons_up";
   public static final String REASONS_DOWN = "reasons_down";
+  private static final String KERNEL_REASONS = Layers.PREFIX + "_kernel_reasons";
+  private static final String KERNEL_UP = "up";
+  private static final String KERNEL_DOWN = "down";
 
   private static final Logger LOG = LoggerFactory.getLogger(CompiledScorer.class);
 
@@ -71,10 +75,14 @@ public final class CompiledScorer {
   private final Column[] topReasons;
   private final double[] slotMeans;
   private final List<String> compiledStages;
+  // The fast path of score(); null when the pipeline has no kernel form.
+  private final RowKernel kernel;
+  private final DataType reasonsType;
 
   private CompiledScorer(PipelineModel model, StructType inputSchema, ScorerOptions options,
       String fallbackReason, Layers layers, Column rowFilter, ModelCompiler.Compiled compiled,
-      Column[] topReasons, double[] slotMeans, List<String> compiledStages) {
+      Column[] topReasons, double[] slotMeans, List<String> compiledStages, RowKernel kernel,
+      DataType reasonsType) {
     this.model = model;
     this.inputSchema = inputSchema;
     this.options = options;
@@ -85,6 +93,8 @@ public final class CompiledScorer {
     this.topReasons = topReasons;
     this.slotMeans = slotMeans;
     this.compiledStages = compiledStages;
+    this.kernel = kernel;
+    this.reasonsType = reasonsType;
   }
 
   /** {@link #compile(PipelineModel, StructType, ScorerOptions)} with default options. */
@@ -136,15 +146,42 @@ public final class CompiledScorer {
       layers.nextLayer();
       List<String> done = new ArrayList<>(pc.compiledStages());
       done.add(PipelineCompiler.describe(last));
-      LOG.info("scorer: compiled {} stages into SQL expressions ({}); reasons in {}",
-          done.size(), c.description(), c.unit());
+      RowKernel kernel = means != null && options.rowKernel() && pc.rowFilter() == null
+          ? rowKernel(stages, inputSchema, means, options, c, features) : null;
+      DataType reasonsType = top == null ? null : new StructType()
+          .add(KERNEL_UP, layers.typeOf(top[0]), false)
+          .add(KERNEL_DOWN, layers.typeOf(top[1]), false);
+      LOG.info("scorer: compiled {} stages into SQL expressions ({}); reasons in {}; {}",
+          done.size(), c.description(), c.unit(),
+          kernel == null ? "scored in SQL" : "scored by the row kernel");
       return new CompiledScorer(model, inputSchema, options, null, layers, pc.rowFilter(), c,
-          top, means, done);
+          top, means, done, kernel, reasonsType);
     } catch (UnsupportedStageException e) {
       LOG.warn("scorer: falling back to PipelineModel.transform for the whole pipeline "
           + "(slower, no reasons): {}", e.getMessage());
       return new CompiledScorer(model, inputSchema, options, e.getMessage(), null, null, null,
-          null, null, List.of());
+          null, null, List.of(), null, null);
+    }
+  }
+
+  /**
+   * The row kernel for this pipeline, or null if it has none. Its features and slots must be
+   * the SQL form's, in order, or it is not used.
+   */
+  private static RowKernel rowKernel(List<Transformer> stages, StructType inputSchema,
+      double[] means, ScorerOptions options, ModelCompiler.Compiled c, Sym.Vec features) {
+    try {
+      RowKernel k = RowKernel.compile(stages, inputSchema, means, options.topReasons());
+      List<String> origins = features.slots().stream().map(Sym.Slot::origin).toList();
+      if (!k.features().equals(c.features()) || !k.slotOrigins().equals(origins)) {
+        LOG.warn("scorer: the row kernel's features differ from the SQL form's; scoring in SQL "
+            + "({} vs {})", k.features(), c.features());
+        return null;
+      }
+      return k;
+    } catch (RowKernel.Unsupported e) {
+      LOG.info("scorer: no row kernel ({}); scoring in SQL", e.getMessage());
+      return null;
     }
   }
 
@@ -204,6 +241,9 @@ public final class CompiledScorer {
       }
       return model.transform(input).select(out.toArray(Column[]::new));
     }
+    if (kernel != null && options.contributionsColumn() == null) {
+      return scoreByKernel(input, out);
+    }
     Dataset<Row> rows = rowFilter == null ? input : input.filter(rowFilter);
     out.add(compiled.probability().as(options.scoreColumn()));
     if (options.reasons()) {
@@ -215,6 +255,32 @@ public final class CompiledScorer {
           .as(options.contributionsColumn()));
     }
     return layers.addHiddenColumns(rows).select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * {@link #score} by the row kernel: the reasons are computed once per row in a first
+   * projection, then split into their two columns.
+   */
+  private Dataset<Row> scoreByKernel(Dataset<Row> input, List<Column> inputColumns) {
+    List<Column> first = new ArrayList<>(inputColumns);
+    first.add(KernelExpression.score(kernel).as(options.scoreColumn()));
+    List<Column> second = new ArrayList<>();
+    for (String name : input.columns()) {
+      second.add(PipelineCompiler.inputColumn(name));
+    }
+    second.add(PipelineCompiler.inputColumn(options.scoreColumn()));
+    if (options.reasons()) {
+      first.add(KernelExpression.reasons(kernel, reasonsType).as(KERNEL_REASONS));
+      Column reasons = PipelineCompiler.inputColumn(KERNEL_REASONS);
+      second.add(reasons.getField(KERNEL_UP).as(options.reasonsUpColumn()));
+      second.add(reasons.getField(KERNEL_DOWN).as(options.reasonsDownColumn()));
+    }
+    return input.select(first.toArray(Column[]::new)).select(second.toArray(Column[]::new));
+  }
+
+  /** Whether {@link #score} runs the row kernel (see {@link RowKernel}) rather than SQL. */
+  public boolean usesRowKernel() {
+    return kernel != null;
   }
 
   private void checkInput(StructType schema) {

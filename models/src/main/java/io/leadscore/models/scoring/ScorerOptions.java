@@ -22,11 +22,12 @@ public final class ScorerOptions {
   private final String reasonsDownColumn;
   private final int topReasons;
   private final boolean reasons;
-    private final String contributionsColumn;
+  private final String contributionsColumn;
+  private final boolean rowKernel;
 
   private ScorerOptions(Dataset<Row> reference, double[] slotMeans, String scoreColumn,
       String reasonsUpColumn, String reasonsDownColumn, int topReasons, boolean reasons,
-      String contributionsColumn) {
+      String contributionsColumn, boolean rowKernel) {
     this.reference = reference;
     this.slotMeans = slotMeans;
     this.scoreColumn = scoreColumn;
@@ -35,36 +36,37 @@ public final class ScorerOptions {
     this.topReasons = topReasons;
     this.reasons = reasons;
     this.contributionsColumn = contributionsColumn;
+    this.rowKernel = rowKernel;
   }
 
   /** Output columns {@value CompiledScorer#SCORE}, {@value CompiledScorer#REASONS_UP},
    * {@value CompiledScorer#REASONS_DOWN}; three reasons each way; no reference. */
   public static ScorerOptions defaults() {
     return new ScorerOptions(null, null, CompiledScorer.SCORE, CompiledScorer.REASONS_UP,
-        CompiledScorer.REASONS_DOWN, 3, true, null);
+        CompiledScorer.REASONS_DOWN, 3, true, null, true);
   }
 
   /** Baseline for logistic-regression reasons: the mean of each model input over this data. */
   public ScorerOptions withReference(Dataset<Row> referenceData) {
     return new ScorerOptions(Objects.requireNonNull(referenceData, "referenceData"), null,
         scoreColumn, reasonsUpColumn, reasonsDownColumn, topReasons, reasons,
-        contributionsColumn);
+        contributionsColumn, rowKernel);
   }
 
   /** Baseline for logistic-regression reasons: one mean per slot of the model's features. */
   public ScorerOptions withSlotMeans(double[] means) {
     return new ScorerOptions(null, Objects.requireNonNull(means, "means").clone(), scoreColumn,
-        reasonsUpColumn, reasonsDownColumn, topReasons, reasons, contributionsColumn);
+        reasonsUpColumn, reasonsDownColumn, topReasons, reasons, contributionsColumn, rowKernel);
   }
 
   public ScorerOptions withScoreColumn(String name) {
     return new ScorerOptions(reference, slotMeans, requireName(name), reasonsUpColumn,
-        reasonsDownColumn, topReasons, reasons, contributionsColumn);
+        reasonsDownColumn, topReasons, reasons, contributionsColumn, rowKernel);
   }
 
   public ScorerOptions withReasonColumns(String up, String down) {
     return new ScorerOptions(reference, slotMeans, scoreColumn, requireName(up),
-        requireName(down), topReasons, reasons, contributionsColumn);
+        requireName(down), topReasons, reasons, contributionsColumn, rowKernel);
   }
 
   /** How many factors to list each way (default 3). */
@@ -73,13 +75,13 @@ public final class ScorerOptions {
       throw new IllegalArgumentException("topReasons must be ≥ 1, cannot be: " + k);
     }
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, k, reasons, contributionsColumn);
+        reasonsDownColumn, k, reasons, contributionsColumn, rowKernel);
   }
 
   /** Scores only: {@link CompiledScorer#score} adds no reason columns. */
   public ScorerOptions withoutReasons() {
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, topReasons, false, contributionsColumn);
+        reasonsDownColumn, topReasons, false, contributionsColumn, rowKernel);
   }
 
   /**
@@ -88,7 +90,16 @@ public final class ScorerOptions {
    */
   public ScorerOptions withContributions(String name) {
     return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
-        reasonsDownColumn, topReasons, reasons, requireName(name));
+        reasonsDownColumn, topReasons, reasons, requireName(name), rowKernel);
+  }
+
+  /**
+   * Scores in the SQL form even where the row kernel applies (for comparing the two; the
+   * kernel is the faster one and computes the same, see {@link RowKernel}).
+   */
+  public ScorerOptions withoutRowKernel() {
+    return new ScorerOptions(reference, slotMeans, scoreColumn, reasonsUpColumn,
+        reasonsDownColumn, topReasons, reasons, contributionsColumn, false);
   }
 
   private static String requireName(String name) {
@@ -129,6 +140,10 @@ public final class ScorerOptions {
 
   String contributionsColumn() {
     return contributionsColumn;
+  }
+
+  boolean rowKernel() {
+    return rowKernel;
   }
 
 }

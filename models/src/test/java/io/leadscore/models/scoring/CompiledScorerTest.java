@@ -94,8 +94,9 @@ class CompiledScorerTest extends SparkTestSupport {
 
   @Test
   void logisticRegressionWithOneHotAndScalingMatchesTransform() {
-    assertMatchesTransform(fit(logisticStages(false)));
-    assertMatchesTransform(fit(logisticStages(true)));
+    // The row kernel scores these (integer labels, scaled one-hot blocks included).
+    assertThat(assertMatchesTransform(fit(logisticStages(false))).usesRowKernel()).isTrue();
+    assertThat(assertMatchesTransform(fit(logisticStages(true))).usesRowKernel()).isTrue();
   }
 
   @Test
@@ -109,7 +110,7 @@ class CompiledScorerTest extends SparkTestSupport {
         new LogisticRegression());
     Map<Long, Double> expected = transformProbability(m, scoring, "probability");
     assertThat(expected.values()).anyMatch(p -> p.isNaN());
-    assertMatchesTransform(m);
+    assertThat(assertMatchesTransform(m).usesRowKernel()).isTrue();
   }
 
   /** indexers (as categorical features) + imputed numerics + bucketized visits → trees. */
@@ -311,6 +312,12 @@ class CompiledScorerTest extends SparkTestSupport {
           TOLERANCE);
     }
     assertThat(scored.filter(col(CompiledScorer.SCORE).isNull()).count()).isZero();
+    if (scorer.usesRowKernel()) {
+      // The SQL form, which the kernel replaces in score(), must hold too.
+      CompiledScorer sql = CompiledScorer.compile(m, scoring.schema(),
+          options.withoutRowKernel());
+      assertClose(expected, byId(sql.score(scoring), col(CompiledScorer.SCORE)), TOLERANCE);
+    }
     return scorer;
   }
 }
