@@ -204,8 +204,8 @@ public final class ScoreJob extends JobCommand {
 
   /**
    * Every current lead: two passes over the features and no copy of the scored rows. The
-   * ranking needs only the scores (Spark prunes the reasons from that pass); the second pass
-   * scores, ranks and MERGEs, and the new ranking is recorded.
+   * ranking needs only the scores (a score-only pass); the second pass scores with reasons,
+   * ranks and MERGEs, and the new ranking is recorded.
    */
   private long scoreAll(JobContext ctx, StepClock clock, CompiledScorer scorer,
       Dataset<Row> features, BatchScoring.RunInfo runInfo) {
@@ -213,7 +213,7 @@ public final class ScoreJob extends JobCommand {
     Dataset<Row> scored = BatchScoring.score(scorer, features, runInfo);
     clock.step("score for the ranking");
     double[] rankedBy = CompiledScorer.withScoringCodegen(spark,
-        () -> BatchScoring.ranking(scored));
+        () -> BatchScoring.ranking(scorer.scoreOnly(features)));
     clock.step("score, rank and merge");
     CompiledScorer.withScoringCodegen(spark, () -> BatchScoring.merge(
         BatchScoring.withPercentile(scored, rankedBy, ctx.config().scoring().tierCuts()), null,

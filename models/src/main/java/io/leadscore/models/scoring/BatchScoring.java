@@ -191,8 +191,9 @@ public final class BatchScoring {
    * runs place the leads they rescore against it, so one lead's new score never rewrites every
    * other lead's row (a global rank would: every rescored lead shifts thousands of others).
    *
-   * <p>Cost: one pass computing the scores alone (cached as one double column), then a sort of
-   * that column.
+   * <p>Cost: a count (no scoring), then one pass computing the scores alone. Up to
+   * {@value #RANKING_ON_DRIVER_MAX} scores are sorted on the driver (8 bytes each, one array
+   * per task sent back); more are cached as one column and sorted by Spark.
    */
   public static double[] ranking(Dataset<Row> scored) {
     return ranking(scored, RANKING_SIZE);
@@ -200,8 +201,18 @@ public final class BatchScoring {
 
   /** {@link #ranking(Dataset)} with {@code size} in place of {@value #RANKING_SIZE}. */
   static double[] ranking(Dataset<Row> scored, int size) {
+    return ranking(scored, size, RANKING_ON_DRIVER_MAX);
+  }
+
+  /** Scores ranked on the driver at most; beyond, a distributed sort (see {@link #ranking}). */
+  static final long RANKING_ON_DRIVER_MAX = 20_000_000L;
+
+  static double[] ranking(Dataset<Row> scored, int size, long onDriverMax) {
     if (size < 2) {
       throw new IllegalArgumentException("ranking size must be ≥ 2, cannot be: " + size);
+    }
+    if (scored.count() <= onDriverMax) {
+      return evenlyByRank(scoresOnDriver(scored), size);
     }
     // Cached before filtering: a filter on the score would be pushed below the scorer's
     // projections with the whole score expression inlined into it, computing every score
@@ -233,6 +244,50 @@ public final class BatchScoring {
     } finally {
       all.unpersist();
     }
+  }
+
+  /** Every non-null, non-NaN score, sorted: each task sends its scores as one array. */
+  private static double[] scoresOnDriver(Dataset<Row> scored) {
+    List<double[]> parts = scored.select(col(SCORE)).javaRDD().mapPartitions(rows -> {
+      double[] buffer = new double[1024];
+      int n = 0;
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        if (!row.isNullAt(0) && !Double.isNaN(row.getDouble(0))) {
+          if (n == buffer.length) {
+            buffer = Arrays.copyOf(buffer, 2 * n);
+          }
+          buffer[n++] = row.getDouble(0);
+        }
+      }
+      return List.of(Arrays.copyOf(buffer, n)).iterator();
+    }).collect();
+    int total = 0;
+    for (double[] p : parts) {
+      total = Math.addExact(total, p.length);
+    }
+    double[] all = new double[total];
+    int at = 0;
+    for (double[] p : parts) {
+      System.arraycopy(p, 0, all, at, p.length);
+      at += p.length;
+    }
+    Arrays.sort(all);
+    return all;
+  }
+
+  /** {@code sorted} itself if short enough, else its ranks round(i · last / (size − 1)). */
+  static double[] evenlyByRank(double[] sorted, int size) {
+    if (sorted.length <= size) {
+      return sorted;
+    }
+    long last = sorted.length - 1;
+    int steps = size - 1;
+    double[] out = new double[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = sorted[(int) Math.round(i * (double) last / steps)];
+    }
+    return out;
   }
 
   /** Whether {@code rank} is round(i · last / steps) for some i in 0..steps. */

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class CompiledScorer {
   public static final String REASONS_UP = "reasons_up";
   public static final String REASONS_DOWN = "reasons_down";
   private static final String KERNEL_REASONS = Layers.PREFIX + "_kernel_reasons";
+  private static final String KERNEL_SCORE = "score";
   private static final String KERNEL_UP = "up";
   private static final String KERNEL_DOWN = "down";
 
@@ -149,6 +151,7 @@ public final class CompiledScorer {
       RowKernel kernel = means != null && options.rowKernel() && pc.rowFilter() == null
           ? rowKernel(stages, inputSchema, means, options, c, features) : null;
       DataType reasonsType = top == null ? null : new StructType()
+          .add(KERNEL_SCORE, DataTypes.DoubleType, true)
           .add(KERNEL_UP, layers.typeOf(top[0]), false)
           .add(KERNEL_DOWN, layers.typeOf(top[1]), false);
       LOG.info("scorer: compiled {} stages into SQL expressions ({}); reasons in {}; {}",
@@ -258,24 +261,48 @@ public final class CompiledScorer {
   }
 
   /**
-   * {@link #score} by the row kernel: the reasons are computed once per row in a first
-   * projection, then split into their two columns.
+   * {@link #score} by the row kernel: score and reasons are computed once per row in a first
+   * projection, then split into their columns.
    */
   private Dataset<Row> scoreByKernel(Dataset<Row> input, List<Column> inputColumns) {
     List<Column> first = new ArrayList<>(inputColumns);
-    first.add(KernelExpression.score(kernel).as(options.scoreColumn()));
+    if (!options.reasons()) {
+      first.add(KernelExpression.score(kernel).as(options.scoreColumn()));
+      return input.select(first.toArray(Column[]::new));
+    }
+    first.add(KernelExpression.scoreWithReasons(kernel, reasonsType).as(KERNEL_REASONS));
     List<Column> second = new ArrayList<>();
     for (String name : input.columns()) {
       second.add(PipelineCompiler.inputColumn(name));
     }
-    second.add(PipelineCompiler.inputColumn(options.scoreColumn()));
-    if (options.reasons()) {
-      first.add(KernelExpression.reasons(kernel, reasonsType).as(KERNEL_REASONS));
-      Column reasons = PipelineCompiler.inputColumn(KERNEL_REASONS);
-      second.add(reasons.getField(KERNEL_UP).as(options.reasonsUpColumn()));
-      second.add(reasons.getField(KERNEL_DOWN).as(options.reasonsDownColumn()));
-    }
+    Column all = PipelineCompiler.inputColumn(KERNEL_REASONS);
+    second.add(all.getField(KERNEL_SCORE).as(options.scoreColumn()));
+    second.add(all.getField(KERNEL_UP).as(options.reasonsUpColumn()));
+    second.add(all.getField(KERNEL_DOWN).as(options.reasonsDownColumn()));
     return input.select(first.toArray(Column[]::new)).select(second.toArray(Column[]::new));
+  }
+
+  /**
+   * {@code input}'s columns plus the score alone: what ranking needs. With the row kernel this
+   * is cheaper than {@link #score}, whose score comes with the reasons.
+   */
+  public Dataset<Row> scoreOnly(Dataset<Row> input) {
+    if (kernel != null) {
+      checkInput(input.schema());
+      List<Column> out = new ArrayList<>();
+      for (String name : input.columns()) {
+        out.add(PipelineCompiler.inputColumn(name));
+      }
+      out.add(KernelExpression.score(kernel).as(options.scoreColumn()));
+      return input.select(out.toArray(Column[]::new));
+    }
+    Dataset<Row> scored = score(input);
+    List<String> extra = new ArrayList<>(List.of(options.reasonsUpColumn(),
+        options.reasonsDownColumn()));
+    if (options.contributionsColumn() != null) {
+      extra.add(options.contributionsColumn());
+    }
+    return scored.drop(extra.toArray(String[]::new));
   }
 
   /** Whether {@link #score} runs the row kernel (see {@link RowKernel}) rather than SQL. */

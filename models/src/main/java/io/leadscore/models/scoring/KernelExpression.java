@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * A {@link RowKernel} as a Spark SQL expression over its input columns: the score (double), or
- * the reasons ({@code struct<up, down>} of the given type). Generated code calls {@link #eval}
+ * the score with the reasons ({@code struct<score, up, down>} of the given type). Generated code calls {@link #eval}
  * (CodegenFallback): the kernel is already compiled Java. Once bound to the input row, the
  * inputs are read straight from it by ordinal, without boxing.
  */
@@ -24,7 +24,7 @@ final class KernelExpression extends Expression
   private static final long serialVersionUID = 1L;
 
   private final RowKernel kernel;
-  private final DataType reasonsType; // null: the score
+  private final DataType reasonsType; // null: the score alone
   private final scala.collection.Seq<Expression> children;
 
   // Where each input is in the row eval() is given; null until the first call.
@@ -42,8 +42,8 @@ final class KernelExpression extends Expression
     return new Column(new KernelExpression(inputs(kernel), kernel, null));
   }
 
-  /** The reasons of each row, {@code struct<up, down>} typed as {@code reasonsType}. */
-  static Column reasons(RowKernel kernel, DataType reasonsType) {
+  /** Score and reasons of each row, {@code struct<score, up, down>} typed {@code reasonsType}. */
+  static Column scoreWithReasons(RowKernel kernel, DataType reasonsType) {
     return new Column(new KernelExpression(inputs(kernel), kernel, reasonsType));
   }
 
@@ -84,7 +84,8 @@ final class KernelExpression extends Expression
       row = new GenericInternalRow(values);
       at = java.util.stream.IntStream.range(0, n).toArray();
     }
-    return reasonsType == null ? (Object) kernel.score(row, at) : kernel.reasons(row, at);
+    return reasonsType == null ? (Object) kernel.score(row, at)
+        : kernel.scoreWithReasons(row, at);
   }
 
   /** The input ordinals if every child is a reference into the input row, else null. */
@@ -127,7 +128,7 @@ final class KernelExpression extends Expression
 
   @Override
   public String prettyName() {
-    return reasonsType == null ? "leadscore_kernel_score" : "leadscore_kernel_reasons";
+    return reasonsType == null ? "leadscore_kernel_score" : "leadscore_kernel_score_reasons";
   }
 
   @Override

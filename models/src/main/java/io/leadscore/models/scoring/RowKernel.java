@@ -172,10 +172,10 @@ final class RowKernel implements Serializable {
   }
 
   /**
-   * {@code struct(up, down)} of one input row: the top contributions each way, picked exactly
-   * as {@link Reasons#top} picks them.
+   * {@code struct(score, up, down)} of one input row: the score and the top contributions each
+   * way, picked exactly as {@link Reasons#top} picks them.
    */
-  InternalRow reasons(InternalRow in, int[] ordinals) {
+  InternalRow scoreWithReasons(InternalRow in, int[] ordinals) {
     double[] terms = terms(run(in, ordinals));
     int n = groups.length;
     int m = Math.min(topReasons, n);
@@ -206,8 +206,8 @@ final class RowKernel implements Serializable {
     for (int j = 0; j < downs; j++) {
       downRows[j] = entry(contributions, (int) Math.floorMod(down[j], packBase));
     }
-    return new GenericInternalRow(new Object[] {new GenericArrayData(upRows),
-        new GenericArrayData(downRows)});
+    return new GenericInternalRow(new Object[] {probability(terms),
+        new GenericArrayData(upRows), new GenericArrayData(downRows)});
   }
 
   /** Inserts v into the ascending top[0..size), keeping at most top.length smallest. */

@@ -148,6 +148,13 @@ class BatchScoringTest extends SparkTestSupport {
       long rank = Math.round(i * (double) (n - 1) / (size - 1));
       assertThat(sketch[i]).as("rank %d", rank).isEqualTo(rank / (double) n);
     }
+    // The driver-side sort and Spark's distributed one pick the same ranks, and both leave out
+    // null and NaN scores.
+    Dataset<Row> withMissing = many
+        .union(spark().range(3).select(lit(Double.NaN).as(BatchScoring.SCORE)))
+        .union(spark().range(2).select(lit(null).cast("double").as(BatchScoring.SCORE)));
+    assertThat(BatchScoring.ranking(withMissing, size)).containsExactly(sketch);
+    assertThat(BatchScoring.ranking(withMissing, size, 0)).containsExactly(sketch);
     for (double s : new double[] {0.05, 0.3, 0.4, 0.7, 0.9, 0.999}) {
       assertThat(BatchScoring.percentile(sketch, s)).as("score %s", s)
           .isCloseTo(s * n / (n - 1), org.assertj.core.api.Assertions.within(1.0 / (size - 1) + 1.0 / (n - 1)));

@@ -87,6 +87,14 @@ class RowKernelTest extends SparkTestSupport {
     assertThat(expected).hasSize((int) scoring.count());
     assertClose(expected, byId(kernel.score(scoring), col(CompiledScorer.SCORE)), 1e-9);
 
+    // The ranking's score-only pass: the same scores, no reasons, in both forms.
+    for (CompiledScorer scorer : List.of(kernel, sql)) {
+      Dataset<Row> only = scorer.scoreOnly(scoring);
+      assertThat(only.columns()).doesNotContain(CompiledScorer.REASONS_UP,
+          CompiledScorer.REASONS_DOWN).contains(CompiledScorer.SCORE);
+      assertClose(expected, byId(only, col(CompiledScorer.SCORE)), 1e-9);
+    }
+
     List<Row> byKernel = reasons(kernel);
     List<Row> bySql = CompiledScorer.withScoringCodegen(spark(), () -> reasons(sql));
     assertThat(byKernel).isEqualTo(bySql);
