@@ -235,7 +235,7 @@ public final class ScoreJob extends JobCommand {
     BatchScoring.Ranking ranking = toScore.ranking().get();
     BatchScoring.merge(BatchScoring.withPercentile(scored, ranking.values(),
         ctx.config().scoring().tierCuts()), toScore.deletedIds(), false,
-        ctx.lakehouse().path(Table.SCORES, source));
+        ctx.lakehouse().path(Table.SCORES, source), scoredRows);
     scored.unpersist();
     if (ranking.featuresVersion() < runInfo.featuresVersion()) {
       BatchScoring.writeRanking(spark, ctx.lakehouse().path(Table.SCORE_RANKING, source),

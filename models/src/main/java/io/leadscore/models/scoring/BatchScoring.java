@@ -105,7 +105,24 @@ public final class BatchScoring {
    */
   public static void merge(Dataset<Row> scored, Dataset<Row> deletedIds, boolean full,
       String path) {
+    merge(scored, deletedIds, full, path, -1);
+  }
+
+  /** An incremental MERGE broadcasts a source of at most this many rows (~300 bytes each). */
+  public static final long BROADCAST_SOURCE_MAX_ROWS = 250_000;
+
+  /**
+   * {@link #merge(Dataset, Dataset, boolean, String)} knowing that {@code scored} has
+   * {@code sourceRows} rows (-1: unknown). An incremental run's few rescored leads are then
+   * broadcast to the target's tasks: Delta's joins read the target's lead ids without
+   * shuffling all of them (twice) to meet a small source.
+   */
+  public static void merge(Dataset<Row> scored, Dataset<Row> deletedIds, boolean full,
+      String path, long sourceRows) {
     SparkSession spark = scored.sparkSession();
+    if (!full && sourceRows >= 0 && sourceRows <= BROADCAST_SOURCE_MAX_ROWS) {
+      scored = functions.broadcast(scored);
+    }
     if (!DeltaTable.isDeltaTable(spark, path)) {
       // Deletion vectors: a MERGE that updates 1 % of the leads marks their old rows deleted
       // and writes only those, instead of rewriting every file that holds one of them.

@@ -107,7 +107,8 @@ class BatchScoringTest extends SparkTestSupport {
     Dataset<Row> noneDeleted = spark().createDataFrame(List.of(),
         new StructType().add(BatchScoring.LEAD_ID, DataTypes.StringType));
     Dataset<Row> r4 = scored("r4", 12, "L6").where(col(BatchScoring.LEAD_ID).isin("L6", "L11"));
-    BatchScoring.merge(ranked(r4, ranking), noneDeleted, false, path);
+    // Its source is small and known to be: broadcast to the target's tasks.
+    BatchScoring.merge(ranked(r4, ranking), noneDeleted, false, path, r4.count());
     assertThat(table.count()).isEqualTo(11);
     assertThat(table.where(col(BatchScoring.RUN_ID).equalTo("r4")).select(BatchScoring.LEAD_ID)
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
