@@ -10,6 +10,11 @@
  * {@code reasons_up} and {@code reasons_down}. Stages without a SQL form make it fall back to
  * {@code transform} for the whole pipeline, with a WARN log line and null reasons.
  *
+ * <p>Fast path: for the logistic-regression pipelines leadscore trains, {@code score} runs the
+ * {@link io.leadscore.models.scoring.RowKernel} instead of the SQL expressions: the same
+ * computation in plain Java inside one Catalyst expression (no layered projections, hash
+ * lookups of labels, no code generation per query), with the same scores and reasons.
+ *
  * <h2>Reasons: how contributions are computed</h2>
  * Each reason is {@code struct<feature, contribution>}; features are the pipeline's input
  * columns (every slot derived from {@code lead_source}, one-hot or index, counts as
