@@ -44,8 +44,10 @@ import json, sys
 params = {p["key"]: p["value"] for p in json.load(sys.stdin)["run"]["data"]["params"]}
 print(params["features"])')"
 
+# Built from the working tree each time (a jar left from older code would be timed otherwise),
+# unless LEADSCORE_JAR names one.
 jar="${LEADSCORE_JAR:-$ROOT/jobs/target/leadscore-jobs-all.jar}"
-[[ -f "$jar" ]] || (cd "$ROOT" && mvn -B -q -DskipTests package -pl jobs -am)
+[[ -n "${LEADSCORE_JAR:-}" ]] || (cd "$ROOT" && mvn -B -q -DskipTests package -pl jobs -am)
 mkdir -p "$BENCH_DIR"
 cp "$jar" "$BENCH_DIR/leadscore-jobs-all.jar"   # a rebuild must not change it under the JVM
 export LEADSCORE_JAR="$BENCH_DIR/leadscore-jobs-all.jar"

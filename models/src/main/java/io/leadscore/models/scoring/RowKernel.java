@@ -345,7 +345,7 @@ final class RowKernel implements Serializable {
     }
   }
 
-  private record Group2(int in, int out, LabelTable levels, UTF8String missingToken,
+  private record GroupLevels(int in, int out, LabelTable levels, UTF8String missingToken,
       UTF8String otherToken) implements Op {
     @Override
     public void apply(Regs r) {
@@ -646,8 +646,8 @@ final class RowKernel implements Serializable {
     } else if (op instanceof Impute o) {
       return new Impute(place(o.in(), shift), place(o.out(), shift), o.surrogate(), o.missing(),
           o.kind());
-    } else if (op instanceof Group2 o) {
-      return new Group2(place(o.in(), shift), place(o.out(), shift), o.levels(),
+    } else if (op instanceof GroupLevels o) {
+      return new GroupLevels(place(o.in(), shift), place(o.out(), shift), o.levels(),
           o.missingToken(), o.otherToken());
     } else if (op instanceof Index o) {
       return new Index(place(o.in(), shift), place(o.out(), shift), o.labels(), o.unseen(),
@@ -693,7 +693,7 @@ final class RowKernel implements Serializable {
           throw new Unsupported("RareLevelGrouper input '" + in[i] + "' is not a string");
         }
         Col y = c.define(out[i], STRING, origin(c, g, out[i]));
-        ops.add(new Group2(c.reg(x), y.reg(), new LabelTable(List.of(levels[i])),
+        ops.add(new GroupLevels(c.reg(x), y.reg(), new LabelTable(List.of(levels[i])),
             UTF8String.fromString(g.getMissingToken()),
             UTF8String.fromString(g.getOtherToken())));
       }
