@@ -3,8 +3,10 @@ package io.leadscore.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.leadscore.features.gold.GoldColumns;
+import io.leadscore.features.gold.GoldWriter;
 import io.leadscore.jobs.cli.JobContext;
 import io.leadscore.models.drift.DriftMonitor;
+import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.models.scoring.BatchScoring;
 import io.leadscore.models.scoring.CompiledScorer;
 import io.leadscore.models.scoring.ModelResolver;
@@ -13,7 +15,9 @@ import io.leadscore.transforms.lakehouse.Table;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -22,9 +26,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Drift of current scoring features and scores against the training features (reference
- * scores: the model's scores on the training rows), shared by the score and drift jobs:
- * rows to ops/drift, gauges score_psi, feature_psi{feature}, drift_detected.
+ * Drift of current scoring features and scores against the model's reference profile (its
+ * training rows and its scores on them), shared by the score and drift jobs: rows to
+ * ops/drift, gauges score_psi, feature_psi{feature}, drift_detected.
  */
 final class DriftCheck {
 
@@ -32,34 +36,100 @@ final class DriftCheck {
   static final Set<String> NOT_FEATURES = Set.of(GoldColumns.LEAD_ID,
       GoldColumns.AS_OF, GoldColumns.LABEL, GoldColumns.FEATURE_HASH,
       GoldColumns.FEATURES_RUN_ID);
-  /** The drift row of the score itself. */
-  static final String SCORE_FEATURE = "__score__";
 
   private DriftCheck() {}
 
   /** The scorer for the feature columns of the gold scoring table. */
   static CompiledScorer compile(ModelResolver.Resolved model, Dataset<Row> features,
       ScorerOptions options) {
-    return CompiledScorer.compile(model.model(),
+    return compile(model.model(), features, options);
+  }
+
+  /** The scorer for the feature columns of a gold table (training or scoring). */
+  static CompiledScorer compile(PipelineModel model, Dataset<Row> features,
+      ScorerOptions options) {
+    return CompiledScorer.compile(model,
         features.drop(NOT_FEATURES.toArray(String[]::new)).schema(), options);
   }
 
-  /** Writes drift rows and gauges; true if any column is above the threshold. */
-  static boolean measure(JobContext ctx, String source, CompiledScorer scorer, Dataset<Row> training,
-      Dataset<Row> features, Dataset<Row> scores, double threshold) {
+  /**
+   * The reference profile of the training rows {@code training} (every feature column, the
+   * model's scores, the reasons' baseline), as training logs it with the model.
+   */
+  static ReferenceProfile profile(PipelineModel model, Dataset<Row> training, String origin) {
+    CompiledScorer scorer = compile(model, training,
+        ScorerOptions.defaults().withReference(training));
     List<String> columns = new ArrayList<>();
-    for (String c : features.columns()) {
-      if (!NOT_FEATURES.contains(c) && List.of(training.columns()).contains(c)) {
+    for (String c : training.columns()) {
+      if (!NOT_FEATURES.contains(c)) {
         columns.add(c);
       }
     }
+    return ReferenceProfile.of(scorer.scoreOnly(training), columns, CompiledScorer.SCORE,
+        scorer.slotMeans().orElse(null), origin);
+  }
+
+  /** The scorer of a run, and its model's reference profile if there is one. */
+  record Prepared(CompiledScorer scorer, Optional<ReferenceProfile> profile) {}
+
+  /**
+   * The scorer and the model's reference profile: the one logged with the model (or saved in
+   * the model cache earlier); for a model logged without one, one computed now from the
+   * source's training table and saved in the cache. Without either, no profile: reasons are
+   * measured from a zero baseline and drift cannot be measured.
+   */
+  static Prepared prepare(JobContext ctx, String source, ModelResolver.Resolved model,
+      Dataset<Row> features) {
+    String cache = ctx.lakehouse().modelCachePath();
+    var hadoop = ctx.spark().sparkContext().hadoopConfiguration();
+    Optional<ReferenceProfile> saved = ModelResolver.savedProfile(model.name(), model.version(),
+        cache, hadoop, problem -> warn("unreadable reference profile %s", problem));
+    if (saved.isPresent()) {
+      try {
+        return new Prepared(compile(model, features, saved.get()), saved);
+      } catch (IllegalArgumentException e) {
+        warn("the reference profile of %s version %s does not fit the model (%s)",
+            model.name(), model.version(), e.getMessage());
+      }
+    }
+    String trainingPath = ctx.lakehouse().path(Table.GOLD_FEATURES, source);
+    Optional<Long> trainingVersion = GoldWriter.latestVersion(ctx.spark(), trainingPath);
+    if (trainingVersion.isEmpty()) {
+      warn("%s version %s has no reference profile and there is no training table at %s:"
+          + " reasons are measured from a zero baseline, drift is not measured",
+          model.name(), model.version(), trainingPath);
+      return new Prepared(compile(model, features, (ReferenceProfile) null), Optional.empty());
+    }
+    warn("%s version %s has no usable reference profile: computing it from the training table"
+        + " %s version %d (saved in the model cache; retrain to log one with the model)",
+        model.name(), model.version(), trainingPath, trainingVersion.get());
+    Dataset<Row> training = ctx.spark().read().format("delta")
+        .option("versionAsOf", trainingVersion.get()).load(trainingPath);
+    ReferenceProfile profile = profile(model.model(), training, "computed when scoring, from "
+        + trainingPath + " version " + trainingVersion.get());
+    ModelResolver.saveProfile(model.name(), model.version(), profile, cache, hadoop);
+    return new Prepared(compile(model, features, profile), Optional.of(profile));
+  }
+
+  /** The scorer whose reasons are measured from the profile's baseline (none: zero). */
+  private static CompiledScorer compile(ModelResolver.Resolved model, Dataset<Row> features,
+      ReferenceProfile profile) {
+    double[] means = profile == null ? null : profile.slotMeans();
+    return compile(model, features, means == null ? ScorerOptions.defaults()
+        : ScorerOptions.defaults().withSlotMeans(means));
+  }
+
+  private static void warn(String format, Object... args) {
+    System.err.printf("WARNING leadscore: " + format + "%n", args);
+  }
+
+  /** Writes drift rows and gauges; true if any column is above the threshold. */
+  static boolean measure(JobContext ctx, String source, ReferenceProfile reference,
+      Dataset<Row> features, Dataset<Row> scores, double threshold) {
     List<DriftMonitor.ColumnDrift> drift = new ArrayList<>(
-        DriftMonitor.compare(training, features, columns, threshold));
-    Dataset<Row> referenceScores = scorer.score(training)
-        .select(col(CompiledScorer.SCORE).as(SCORE_FEATURE));
-    DriftMonitor.ColumnDrift scoreDrift = DriftMonitor.compare(referenceScores,
-        scores.select(col(BatchScoring.SCORE).as(SCORE_FEATURE)), List.of(SCORE_FEATURE),
-        threshold).get(0);
+        DriftMonitor.compare(reference.columns(), features, threshold));
+    DriftMonitor.ColumnDrift scoreDrift = DriftMonitor.compare(List.of(reference.score()),
+        scores.select(col(BatchScoring.SCORE).as(ReferenceProfile.SCORE)), threshold).get(0);
     drift.add(scoreDrift);
 
     List<Row> rows = new ArrayList<>();
@@ -89,7 +159,8 @@ final class DriftCheck {
     return flagged;
   }
 
-  /** Table.DRIFT: one row per column and run; feature {@value #SCORE_FEATURE} is the score. */
+  /** Table.DRIFT: one row per column and run; feature {@value ReferenceProfile#SCORE} is
+   * the score. */
   static final StructType DRIFT_SCHEMA = new StructType()
       .add("source", DataTypes.StringType)
       .add("run_id", DataTypes.StringType)

@@ -5,10 +5,9 @@ import io.leadscore.jobs.cli.JobCommand;
 import io.leadscore.jobs.cli.JobContext;
 import io.leadscore.jobs.cli.LeadscoreException;
 import io.leadscore.jobs.config.ConfigException;
+import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.models.scoring.BatchScoring;
-import io.leadscore.models.scoring.CompiledScorer;
 import io.leadscore.models.scoring.ModelResolver;
-import io.leadscore.models.scoring.ScorerOptions;
 import io.leadscore.transforms.lakehouse.Lakehouse;
 import io.leadscore.transforms.lakehouse.Table;
 import java.util.List;
@@ -19,11 +18,13 @@ import picocli.CommandLine.Option;
 
 /**
  * Drift only (the daily DAG's drift_check task): current scoring features and the scores table
- * against the training features, with the model the scores were made with. Exit 3 above
+ * against the reference profile of the model the scores were made with (logged with it at
+ * training). Exit 3 above
  * {@code scoring.driftThreshold}.
  */
 @Command(name = "drift", mixinStandardHelpOptions = true,
-    description = "Measure drift of scoring features and scores against training."
+    description = "Measure drift of scoring features and scores against the model's training"
+        + " reference."
         + " Exit 3: drift above scoring.driftThreshold.")
 public final class DriftJob extends JobCommand {
 
@@ -48,12 +49,11 @@ public final class DriftJob extends JobCommand {
   protected void run(JobContext ctx) {
     var spark = ctx.spark();
     String featuresPath = ctx.lakehouse().path(Table.GOLD_SCORING_FEATURES, source);
-    String trainingPath = ctx.lakehouse().path(Table.GOLD_FEATURES, source);
     String scoresPath = ctx.lakehouse().path(Table.SCORES, source);
-    for (String path : List.of(featuresPath, trainingPath, scoresPath)) {
+    for (String path : List.of(featuresPath, scoresPath)) {
       if (GoldWriter.latestVersion(spark, path).isEmpty()) {
-        throw LeadscoreException.jobFailed("no table at %s: run features (training and"
-            + " scoring) and score --source %s first", path, source);
+        throw LeadscoreException.jobFailed("no table at %s: run features --mode scoring and"
+            + " score --source %s first", path, source);
       }
     }
     Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
@@ -74,12 +74,14 @@ public final class DriftJob extends JobCommand {
       throw new LeadscoreException(LeadscoreException.EXIT_JOB_FAILED, e.getMessage(), e);
     }
     Dataset<Row> features = spark.read().format("delta").load(featuresPath);
-    Dataset<Row> training = spark.read().format("delta").load(trainingPath);
-    CompiledScorer scorer = DriftCheck.compile(resolved, features,
-        ScorerOptions.defaults().withoutReasons());
+    ReferenceProfile reference = DriftCheck.prepare(ctx, source, resolved, features).profile()
+        .orElseThrow(() -> LeadscoreException.jobFailed("model %s version %s has no reference"
+            + " profile and there is no training table at %s to compute one from: retrain it,"
+            + " or run features --mode training --source %s", resolved.name(),
+            resolved.version(), ctx.lakehouse().path(Table.GOLD_FEATURES, source), source));
     ctx.step("measure drift");
     double threshold = ctx.config().scoring().driftThreshold();
-    if (DriftCheck.measure(ctx, source, scorer, training, features, scores, threshold)) {
+    if (DriftCheck.measure(ctx, source, reference, features, scores, threshold)) {
       throw new LeadscoreException(LeadscoreException.EXIT_DRIFT, String.format(
           "drift above the threshold %.3f (see %s)", threshold,
           ctx.lakehouse().path(Table.DRIFT)));

@@ -9,7 +9,6 @@ import io.leadscore.jobs.config.ConfigException;
 import io.leadscore.models.scoring.BatchScoring;
 import io.leadscore.models.scoring.CompiledScorer;
 import io.leadscore.models.scoring.ModelResolver;
-import io.leadscore.models.scoring.ScorerOptions;
 import io.leadscore.transforms.lakehouse.Lakehouse;
 import io.leadscore.transforms.lakehouse.Table;
 import java.util.Arrays;
@@ -95,7 +94,8 @@ public final class ScoreJob extends JobCommand {
         .load(featuresPath);
     ToScore toScore = leadsToScore(ctx, model, features, featuresVersion);
     clock.step("compile the model");
-    CompiledScorer scorer = compileScorer(ctx, model, features);
+    DriftCheck.Prepared prepared = DriftCheck.prepare(ctx, source, model, features);
+    CompiledScorer scorer = prepared.scorer();
     BatchScoring.RunInfo runInfo = new BatchScoring.RunInfo(modelName, model.version(),
         model.fallback(), featuresVersion, ctx.startedAt(), ctx.runId());
     long scoredRows = toScore.ranking().isEmpty()
@@ -106,7 +106,7 @@ public final class ScoreJob extends JobCommand {
     Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
     report(ctx, features, scores, scoredRows, toScore.ranking().isEmpty(), featuresVersion);
 
-    boolean drifted = !noDrift && measureDrift(ctx, clock, scorer, features, scores);
+    boolean drifted = !noDrift && measureDrift(ctx, clock, prepared, features, scores);
     ctx.say("%s", clock.summary());
     if (drifted && !noDriftExit) {
       throw new LeadscoreException(LeadscoreException.EXIT_DRIFT, String.format(
@@ -167,42 +167,6 @@ public final class ScoreJob extends JobCommand {
   }
 
   /**
-   * The scorer. Logistic-regression reasons are measured from the training features' means,
-   * computed once per model version and then read back from the model cache.
-   */
-  private CompiledScorer compileScorer(JobContext ctx, ModelResolver.Resolved model,
-      Dataset<Row> features) {
-    String cache = ctx.lakehouse().modelCachePath();
-    var hadoop = ctx.spark().sparkContext().hadoopConfiguration();
-    Optional<double[]> saved = ModelResolver.savedSlotMeans(modelName, model.version(), cache,
-        hadoop);
-    if (saved.isPresent()) {
-      try {
-        return DriftCheck.compile(model, features, ScorerOptions.defaults()
-            .withSlotMeans(saved.get()));
-      } catch (IllegalArgumentException e) {
-        System.err.printf("WARNING leadscore score: the saved reasons' baseline of version %s"
-            + " does not fit the model (%s): computing it again from the training features%n",
-            model.version(), e.getMessage());
-      }
-    }
-    Optional<Dataset<Row>> training = trainingFeatures(ctx);
-    CompiledScorer scorer = DriftCheck.compile(model, features, training
-        .map(t -> ScorerOptions.defaults().withReference(t)).orElse(ScorerOptions.defaults()));
-    if (training.isPresent()) {
-      scorer.slotMeans().ifPresent(means -> ModelResolver.saveSlotMeans(modelName,
-          model.version(), means, cache, hadoop));
-    }
-    return scorer;
-  }
-
-  private Optional<Dataset<Row>> trainingFeatures(JobContext ctx) {
-    String trainingPath = ctx.lakehouse().path(Table.GOLD_FEATURES, source);
-    return GoldWriter.latestVersion(ctx.spark(), trainingPath)
-        .map(v -> ctx.spark().read().format("delta").load(trainingPath));
-  }
-
-  /**
    * Every current lead: two passes over the features and no copy of the scored rows. The
    * ranking needs only the scores (a score-only pass); the second pass scores with reasons,
    * ranks and MERGEs, and the new ranking is recorded.
@@ -259,17 +223,17 @@ public final class ScoreJob extends JobCommand {
     }
   }
 
-  /** True if drift is above the threshold; false (with a warning) without training features. */
-  private boolean measureDrift(JobContext ctx, StepClock clock, CompiledScorer scorer,
+  /** True if drift is above the threshold; false (with a warning) without a reference. */
+  private boolean measureDrift(JobContext ctx, StepClock clock, DriftCheck.Prepared prepared,
       Dataset<Row> features, Dataset<Row> scores) {
-    Optional<Dataset<Row>> training = trainingFeatures(ctx);
-    if (training.isEmpty()) {
-      System.err.printf("WARNING leadscore score: no training features at %s: drift not"
-          + " measured%n", ctx.lakehouse().path(Table.GOLD_FEATURES, source));
+    if (prepared.profile().isEmpty()) {
+      System.err.printf("WARNING leadscore score: no reference profile for the model and no"
+          + " training features at %s: drift not measured%n",
+          ctx.lakehouse().path(Table.GOLD_FEATURES, source));
       return false;
     }
     clock.step("measure drift");
-    return DriftCheck.measure(ctx, source, scorer, training.get(), features, scores,
+    return DriftCheck.measure(ctx, source, prepared.profile().get(), features, scores,
         ctx.config().scoring().driftThreshold());
   }
 

@@ -15,6 +15,7 @@ import io.leadscore.jobs.config.LeadscoreConfig;
 import io.leadscore.jobs.generate.DropFiles;
 import io.leadscore.jobs.generate.TruthFiles;
 import io.leadscore.models.InputTable;
+import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.models.eval.BinaryClassifierEvaluator;
 import io.leadscore.models.eval.BinaryMetrics;
 import io.leadscore.models.eval.EvaluationOptions;
@@ -179,10 +180,15 @@ public final class TrainJob extends JobCommand {
     Optional<OracleComparison> oracle = truth.map(t -> compareWithOracle(ctx, t, scoredTest));
     oracle.ifPresent(o -> ctx.say("winner %s: %s", winner.family(), o.summary()));
 
-    ctx.step("log to MLflow and gate");
     InputTable input = new InputTable("gold." + c.source() + ".features", goldPath, version);
+    ctx.step("profile the training rows (drift reference, reasons' baseline)");
+    ReferenceProfile reference = DriftCheck.profile(winner.model(), gold, "training rows of "
+        + input.name() + " version " + version + " (train run " + ctx.runId() + ")");
+
+    ctx.step("log to MLflow and gate");
     TrainingRun.Result result = new TrainingRun(ctx, mlflow, name, c, spec, leakage, split,
-        fitted, metrics, List.of(input)).withOracle(oracle).logAndGate(gate, test);
+        fitted, metrics, List.of(input)).withOracle(oracle).withReference(reference)
+        .logAndGate(gate, test);
     GateDecision decision = result.decision();
     ctx.metrics().addRows("read", gold.count())
         .gauge("model_test_auc", "Test ROC AUC of the last trained model", metrics.rocAuc())

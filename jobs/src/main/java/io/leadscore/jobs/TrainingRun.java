@@ -5,6 +5,7 @@ import io.leadscore.features.gold.GoldColumns;
 import io.leadscore.features.leakage.LeakageReport;
 import io.leadscore.jobs.cli.JobContext;
 import io.leadscore.models.InputTable;
+import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.models.eval.BinaryMetrics;
 import io.leadscore.models.eval.EvaluationOptions;
 import io.leadscore.models.eval.OracleComparison;
@@ -38,6 +39,9 @@ import org.apache.spark.sql.functions;
 
 /** The MLflow side of a training run: params, metrics, tags, artifacts, model, gate. */
 final class TrainingRun {
+  /** The model's folder among the run's artifacts. */
+  static final String MODEL_ARTIFACT = "model";
+
   private final JobContext ctx;
   private final MlflowTracking mlflow;
   private final String modelName;
@@ -49,6 +53,7 @@ final class TrainingRun {
   private final BinaryMetrics metrics;
   private final List<InputTable> inputs;
   private Optional<OracleComparison> oracle = Optional.empty();
+  private ReferenceProfile reference;
 
   /** What the run produced. */
   record Result(String runId, String version, GateDecision decision) {}
@@ -74,6 +79,12 @@ final class TrainingRun {
     return this;
   }
 
+  /** The winner's reference profile, logged in the model's folder (drift, reasons). */
+  TrainingRun withReference(ReferenceProfile profile) {
+    this.reference = profile;
+    return this;
+  }
+
   /** The contract's allow-list: columns the detector may flag but that stay, with the reason. */
   static Map<String, String> leakageExemptions(Contract contract) {
     Map<String, String> exempt = new LinkedHashMap<>();
@@ -96,6 +107,7 @@ final class TrainingRun {
   }
 
   Result logAndGate(ChampionChallengerGate gate, Dataset<Row> test) throws Exception {
+    java.util.Objects.requireNonNull(reference, "reference profile (withReference)");
     ModelTrainer.Candidate winner = candidates.get(0);
     Path dir = Files.createTempDirectory("leadscore-train-" + ctx.runId());
     Map<String, String> tags = new LinkedHashMap<>(RunTags.standard(RunTags.detectGitCommit(),
@@ -151,9 +163,11 @@ final class TrainingRun {
       oracle.ifPresent(o -> card.limit("Generated data, compared with the truth: " + o.summary()));
       run.logText(card.toMarkdown(), "model_card.md");
 
-      LoggedModel model = run.logSparkModel(winner.model(), "model",
+      LoggedModel model = run.logSparkModel(winner.model(), MODEL_ARTIFACT,
           SparkModelEnvironment.of(ctx.spark(), mlflow),
           ctx.lakehouse().modelStagingPath(ctx.runId()));
+      // Before registration: a registered version is downloaded with its reference.
+      run.logText(reference.toJson(), MODEL_ARTIFACT + "/" + ReferenceProfile.FILE);
       Optional<Champion> champion = gate.currentChampion(mlflow.registry(), modelName,
           ctx.lakehouse().modelCachePath(), test, GoldColumns.LABEL, ModelTrainer.PROBABILITY,
           EvaluationOptions.defaults());

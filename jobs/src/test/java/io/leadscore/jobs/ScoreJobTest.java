@@ -9,6 +9,7 @@ import io.leadscore.features.gold.GoldColumns;
 import io.leadscore.features.gold.GoldWriter;
 import io.leadscore.features.pipeline.FeaturePipelineBuilder;
 import io.leadscore.jobs.cli.LeadscoreException;
+import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.models.gate.ChampionChallengerGate;
 import io.leadscore.models.gate.GateDecision;
 import io.leadscore.models.gate.GatePolicy;
@@ -71,6 +72,8 @@ class ScoreJobTest extends JobTestSupport {
 
   private static MlflowTracking mlflow;
   private static String modelName;
+  private static String loggedReferenceModel;
+  private static PipelineModel model;
   private static Dataset<Row> training;
 
   @TempDir
@@ -103,16 +106,24 @@ class ScoreJobTest extends JobTestSupport {
     List<PipelineStage> stages = new ArrayList<>(Arrays.asList(
         FeaturePipelineBuilder.from(spec).rareMinCount(5).build().getStages()));
     stages.add(new LogisticRegression().setMaxIter(50));
-    PipelineModel model = new Pipeline().setStages(stages.toArray(PipelineStage[]::new))
-        .fit(training);
+    model = new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(training);
     modelName = name;
-    try (MlflowRun run = mlflow.startRun(modelName, "score test", Map.of())) {
-      LoggedModel logged = run.logSparkModel(model, "model",
+    // Logged as a model from before reference profiles: the job computes one.
+    register(modelName, null);
+  }
+
+  /** Logs {@code model} (with {@code reference} in its folder, if given) as champion of name. */
+  private void register(String name, ReferenceProfile reference) {
+    try (MlflowRun run = mlflow.startRun(name, "score test", Map.of())) {
+      LoggedModel logged = run.logSparkModel(model, TrainingRun.MODEL_ARTIFACT,
           SparkModelEnvironment.of(spark(), mlflow), shared.resolve("stage").toUri().toString());
+      if (reference != null) {
+        run.logText(reference.toJson(), TrainingRun.MODEL_ARTIFACT + "/" + ReferenceProfile.FILE);
+      }
       GatePolicy policy = GatePolicy.of(List.of(), "roc_auc", 0);
       GateDecision decision = new ChampionChallengerGate(policy)
           .decide(Map.of("roc_auc", 0.9), Optional.empty());
-      ModelPublisher.publish(mlflow, modelName, logged, decision, policy);
+      ModelPublisher.publish(mlflow, name, logged, decision, policy);
       run.finish();
     }
   }
@@ -122,14 +133,18 @@ class ScoreJobTest extends JobTestSupport {
     if (mlflow == null) {
       return;
     }
-    try {
-      if (modelName != null && mlflow.registry().exists(modelName)) {
-        mlflow.registry().deleteRegisteredModel(modelName);
+    for (String name : Arrays.asList(modelName, loggedReferenceModel)) {
+      try {
+        if (name != null && mlflow.registry().exists(name)) {
+          mlflow.registry().deleteRegisteredModel(name);
+        }
+        if (name != null) {
+          mlflow.client().getExperimentByName(name)
+              .ifPresent(x -> mlflow.client().deleteExperiment(x.getExperimentId()));
+        }
+      } catch (RuntimeException ignored) {
+        // best effort
       }
-      mlflow.client().getExperimentByName(modelName)
-          .ifPresent(x -> mlflow.client().deleteExperiment(x.getExperimentId()));
-    } catch (RuntimeException ignored) {
-      // best effort
     }
     mlflow.close();
   }
@@ -233,11 +248,18 @@ class ScoreJobTest extends JobTestSupport {
     // The lead with the highest engagement pushes up on engagement.
     Row best = byScore.get(byScore.size() - 1);
     assertThat(best.getString(best.fieldIndex(BatchScoring.TIER))).isEqualTo("A");
-    // The reasons' baseline (training means) was saved with the cached version: equal to a
-    // fresh computation from the training table, which later runs then need not read.
+    // The model was logged without a reference profile: the job computed one from the
+    // training table and saved it with the cached version, so later runs need not read that
+    // table. Its reasons' baseline equals a fresh computation.
     var hadoop = spark().sparkContext().hadoopConfiguration();
     String cache = lakehouse().modelCachePath();
-    double[] saved = ModelResolver.savedSlotMeans(modelName, "1", cache, hadoop).orElseThrow();
+    List<String> problems = new ArrayList<>();
+    ReferenceProfile saved = ModelResolver.savedProfile(modelName, "1", cache, hadoop,
+        problems::add).orElseThrow();
+    assertThat(problems).isEmpty();
+    assertThat(saved.origin()).startsWith("computed when scoring");
+    assertThat(saved.rows()).isEqualTo(400);
+    assertThat(first.stderr()).contains("has no usable reference profile");
     PipelineModel cached = ModelRegistry.loadCachedSparkModel(modelName, "1", cache, hadoop)
         .orElseThrow();
     Dataset<Row> features = spark().read().format("delta")
@@ -246,7 +268,7 @@ class ScoreJobTest extends JobTestSupport {
         false, null), features, ScorerOptions.defaults().withReference(spark().read()
         .format("delta").load(lakehouse().path(Table.GOLD_FEATURES, SOURCE))))
         .slotMeans().orElseThrow();
-    assertThat(saved).containsExactly(fresh);
+    assertThat(saved.slotMeans()).containsExactly(fresh);
     // Drift: the same distribution as training is not flagged.
     Dataset<Row> drift = spark().read().format("delta").load(lakehouse().path(Table.DRIFT));
     assertThat(drift.count()).isEqualTo(4); // lead_source, engagement, noise, score
@@ -254,6 +276,7 @@ class ScoreJobTest extends JobTestSupport {
 
     CliResult rerun = score(config);
     assertThat(rerun.exitCode()).as(rerun.output()).isEqualTo(0);
+    assertThat(rerun.stderr()).doesNotContain("reference profile");
     assertThat(scoreRows()).as("a rerun leaves the table identical").isEqualTo(rows);
     long driftRows = drift.count();
     CliResult fullRerun = score(config, "--full", "--no-drift");
@@ -331,5 +354,39 @@ class ScoreJobTest extends JobTestSupport {
         .isEqualTo(LeadscoreException.EXIT_DRIFT);
     assertThat(spark().read().format("delta").load(lakehouse().path(Table.DRIFT))
         .where(col("flagged")).select("run_id").distinct().count()).isEqualTo(3);
+  }
+
+  @Test
+  void theReferenceLoggedWithTheModelIsTheDriftBaseline() throws Exception {
+    // Logged with the model: a profile of training rows whose engagement was 1.5 higher. The
+    // training table holds the unshifted rows, as do the scoring features, so only a job that
+    // measures against the logged profile (not the table) sees drift.
+    if (loggedReferenceModel == null) {
+      loggedReferenceModel = modelName + "-logged";
+      register(loggedReferenceModel, DriftCheck.profile(model,
+          training.withColumn("engagement", col("engagement").plus(1.5)), "shifted reference"));
+    }
+    Path config = setUp(scoringRows(300, 6, 0.0), null);
+    CliResult r = runCli("score", "--config", config.toString(), "--source", SOURCE,
+        "--model-name", loggedReferenceModel);
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(LeadscoreException.EXIT_DRIFT);
+    assertThat(r.stderr()).doesNotContain("reference profile");
+    Dataset<Row> drift = spark().read().format("delta").load(lakehouse().path(Table.DRIFT));
+    assertThat(drift.where(col("flagged")).select("feature").as(
+        org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .contains("engagement", ReferenceProfile.SCORE).doesNotContain("noise", "lead_source");
+    ReferenceProfile downloaded = ModelResolver.savedProfile(loggedReferenceModel, "1",
+        lakehouse().modelCachePath(), spark().sparkContext().hadoopConfiguration(),
+        p -> { }).orElseThrow();
+    assertThat(downloaded.origin()).isEqualTo("shifted reference");
+
+    // The drift job reads the same profile; the training table is not needed any more.
+    org.apache.hadoop.fs.Path trainingTable = new org.apache.hadoop.fs.Path(
+        lakehouse().path(Table.GOLD_FEATURES, SOURCE));
+    trainingTable.getFileSystem(spark().sparkContext().hadoopConfiguration())
+        .delete(trainingTable, true);
+    CliResult driftOnly = runCli("drift", "--config", config.toString(), "--source", SOURCE);
+    assertThat(driftOnly.exitCode()).as(driftOnly.output())
+        .isEqualTo(LeadscoreException.EXIT_DRIFT);
   }
 }

@@ -3,8 +3,10 @@ package io.leadscore.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadscore.features.gold.GoldColumns;
+import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.models.mlflow.MlflowTracking;
 import io.leadscore.models.mlflow.ModelVersion;
+import io.leadscore.models.scoring.ModelResolver;
 import io.leadscore.transforms.lakehouse.Lakehouse;
 import io.leadscore.transforms.lakehouse.Table;
 import java.nio.file.Files;
@@ -96,6 +98,22 @@ class TrainJobTest extends JobTestSupport {
     assertThat(metrics).hasEntrySatisfying("fit_seconds_lr", s -> assertThat(s).isPositive());
     assertThat(spark().read().format("delta").load(lakehouse.path(Table.LEAKAGE_REPORT))
         .count()).isEqualTo(3);
+    // The drift reference and reasons' baseline are in the model's folder: a download of the
+    // registered version brings them.
+    String cache = dir.resolve("cache").toString();
+    mlflow.registry().download(model, "1", cache);
+    List<String> problems = new ArrayList<>();
+    ReferenceProfile reference = ModelResolver.savedProfile(model, "1", cache,
+        spark().sparkContext().hadoopConfiguration(), problems::add).orElseThrow();
+    assertThat(problems).isEmpty();
+    assertThat(reference.rows()).isEqualTo(600);
+    assertThat(reference.origin()).contains("gold.tiny.features version 0");
+    assertThat(reference.columns()).extracting(ReferenceProfile.Column::feature)
+        .containsExactlyInAnyOrder("channel", "minutes", "noise");
+    assertThat(reference.columns()).filteredOn(c -> c.feature().equals("channel")).singleElement()
+        .satisfies(c -> assertThat(c.levels()).containsExactlyInAnyOrder("web", "ads"));
+    assertThat(reference.score().shares()).hasSize(10);
+    assertThat(reference.slotMeans()).isNotEmpty();
     mlflow.registry().deleteRegisteredModel(model);
   }
 

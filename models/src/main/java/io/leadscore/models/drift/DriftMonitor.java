@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -25,7 +26,8 @@ import org.apache.spark.sql.types.StringType;
  * rates. Numeric bins are the reference deciles (duplicates merged); categorical bins are the
  * reference levels with at least {@value #MIN_LEVEL_SHARE} of its rows, every other level
  * (rare or unseen) in one bin. Shares are floored at {@value #EPSILON} so empty bins count.
- * One aggregation pass per dataset whatever the number of columns.
+ * One aggregation pass per dataset whatever the number of columns; the reference side can be
+ * kept as a {@link ReferenceProfile} (logged with a model) instead of the reference data.
  */
 public final class DriftMonitor {
 
@@ -50,16 +52,46 @@ public final class DriftMonitor {
    */
   public static List<ColumnDrift> compare(Dataset<Row> reference, Dataset<Row> current,
       List<String> columns, double threshold) {
-    Map<String, Column> bins = new LinkedHashMap<>();
-    Map<String, Integer> binCount = new LinkedHashMap<>();
-    Map<String, String> kinds = new LinkedHashMap<>();
+    return compare(profile(reference, columns), current, threshold);
+  }
+
+  /**
+   * Drift of {@code current} against columns profiled earlier ({@link #profile}): one
+   * aggregation pass over {@code current}. Profiled columns {@code current} lacks are left out.
+   */
+  public static List<ColumnDrift> compare(List<ReferenceProfile.Column> reference,
+      Dataset<Row> current, double threshold) {
+    Set<String> present = Set.of(current.columns());
+    List<ReferenceProfile.Column> columns = reference.stream()
+        .filter(c -> present.contains(c.feature())).toList();
+    Measured now = measure(current, columns);
+    List<ColumnDrift> out = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      ReferenceProfile.Column c = columns.get(i);
+      double psi = psi(c.shares(), now.shares()[i]);
+      out.add(new ColumnDrift(c.feature(), c.kind(), psi, c.fillRate(), now.fillRates()[i],
+          psi > threshold));
+    }
+    return out;
+  }
+
+  /**
+   * The reference side of {@link #compare}, to keep instead of the data: per column its bins
+   * (numeric: the deciles, duplicates merged; categorical: the levels with at least {@value
+   * #MIN_LEVEL_SHARE} of the non-null rows, at most {@value #MAX_LEVELS}), the share of the
+   * non-null rows in each bin, and the fill rate. Columns of other types are skipped.
+   */
+  public static List<ReferenceProfile.Column> profile(Dataset<Row> reference,
+      List<String> columns) {
+    Map<String, ReferenceProfile.Column> bins = new LinkedHashMap<>();
     List<String> numeric = new ArrayList<>();
     for (String c : columns) {
       DataType t = reference.schema().apply(c).dataType();
       if (t instanceof NumericType) {
         numeric.add(c);
+        bins.put(c, null);
       } else if (t instanceof StringType || t instanceof BooleanType) {
-        kinds.put(c, "categorical");
+        bins.put(c, null);
       }
     }
     if (!numeric.isEmpty()) {
@@ -69,83 +101,92 @@ public final class DriftMonitor {
       double[][] q = asDouble.stat().approxQuantile(numeric.toArray(String[]::new), probs,
           0.0001);
       for (int i = 0; i < numeric.size(); i++) {
-        String c = numeric.get(i);
         double[] cuts = new TreeSet<>(Arrays.stream(q[i]).boxed().toList()).stream()
             .mapToDouble(Double::doubleValue).toArray();
-        Column x = col(c).cast("double");
-        Column b = null;
-        for (int k = 0; k < cuts.length; k++) {
-          b = b == null ? when(x.leq(cuts[k]), k) : b.when(x.leq(cuts[k]), k);
-        }
-        bins.put(c, b == null ? when(x.isNotNull(), 0) : b.when(x.isNotNull(), cuts.length));
-        binCount.put(c, cuts.length + 1);
-        kinds.put(c, "numeric");
+        bins.put(numeric.get(i), ReferenceProfile.Column.numeric(numeric.get(i), cuts));
       }
     }
-    for (Map.Entry<String, String> e : new ArrayList<>(kinds.entrySet())) {
-      if (!e.getValue().equals("categorical")) {
+    for (Map.Entry<String, ReferenceProfile.Column> e : bins.entrySet()) {
+      if (e.getValue() != null) {
         continue;
       }
       String c = e.getKey();
       Column x = col(c).cast("string");
       long n = reference.where(x.isNotNull()).count();
-      List<Row> levels = reference.where(x.isNotNull()).groupBy(x.as("v")).count()
+      List<Row> counted = reference.where(x.isNotNull()).groupBy(x.as("v")).count()
           .orderBy(col("count").desc(), col("v")).limit(MAX_LEVELS).collectAsList();
-      Column b = null;
-      int k = 0;
-      for (Row r : levels) {
-        if (n == 0 || (double) r.getLong(1) / n < MIN_LEVEL_SHARE) {
-          continue;
+      List<String> levels = new ArrayList<>();
+      for (Row r : counted) {
+        if (n > 0 && (double) r.getLong(1) / n >= MIN_LEVEL_SHARE) {
+          levels.add(r.getString(0));
         }
-        b = b == null ? when(x.equalTo(r.getString(0)), k) : b.when(x.equalTo(r.getString(0)), k);
-        k++;
       }
-      bins.put(c, b == null ? when(x.isNotNull(), 0) : b.when(x.isNotNull(), k));
-      binCount.put(c, k + 1);
+      e.setValue(ReferenceProfile.Column.categorical(c, levels));
     }
-    double[][][] shares = new double[2][][];
-    double[][] fill = new double[2][];
-    List<String> names = new ArrayList<>(bins.keySet());
-    Dataset<Row>[] data = new Dataset[] {reference, current};
-    for (int d = 0; d < 2; d++) {
-      List<Column> aggs = new ArrayList<>();
-      aggs.add(functions.count(lit(1)));
-      for (String c : names) {
-        aggs.add(functions.count(col(c)));
-        for (int k = 0; k < binCount.get(c); k++) {
-          aggs.add(functions.sum(when(bins.get(c).equalTo(k), 1L).otherwise(0L)));
-        }
-      }
-      Row r = data[d].agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
-          .head();
-      long rows = r.getLong(0);
-      shares[d] = new double[names.size()][];
-      fill[d] = new double[names.size()];
-      int at = 1;
-      for (int i = 0; i < names.size(); i++) {
-        long filled = r.getLong(at++);
-        fill[d][i] = rows == 0 ? 0 : (double) filled / rows;
-        int nb = binCount.get(names.get(i));
-        long[] counts = new long[nb];
-        long total = 0;
-        for (int k = 0; k < nb; k++) {
-          counts[k] = r.isNullAt(at) ? 0 : r.getLong(at);
-          total += counts[k];
-          at++;
-        }
-        shares[d][i] = new double[nb];
-        for (int k = 0; k < nb; k++) {
-          shares[d][i][k] = total == 0 ? 0 : (double) counts[k] / total;
-        }
-      }
-    }
-    List<ColumnDrift> out = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      double psi = psi(shares[0][i], shares[1][i]);
-      out.add(new ColumnDrift(names.get(i), kinds.get(names.get(i)), psi, fill[0][i],
-          fill[1][i], psi > threshold));
+    List<ReferenceProfile.Column> binned = new ArrayList<>(bins.values());
+    Measured measured = measure(reference, binned);
+    List<ReferenceProfile.Column> out = new ArrayList<>();
+    for (int i = 0; i < binned.size(); i++) {
+      out.add(binned.get(i).withShares(measured.shares()[i], measured.fillRates()[i]));
     }
     return out;
+  }
+
+  /** Per column, the share of the non-null rows in each bin, and the fill rate. */
+  private record Measured(double[][] shares, double[] fillRates) {}
+
+  /** One aggregation pass: fill counts and bin counts of every column. */
+  private static Measured measure(Dataset<Row> data, List<ReferenceProfile.Column> columns) {
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(functions.count(lit(1)));
+    for (ReferenceProfile.Column c : columns) {
+      aggs.add(functions.count(col(c.feature())));
+      Column bin = binOf(c);
+      for (int k = 0; k < c.binCount(); k++) {
+        aggs.add(functions.sum(when(bin.equalTo(k), 1L).otherwise(0L)));
+      }
+    }
+    Row r = data.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
+    long rows = r.getLong(0);
+    double[][] shares = new double[columns.size()][];
+    double[] fill = new double[columns.size()];
+    int at = 1;
+    for (int i = 0; i < columns.size(); i++) {
+      long filled = r.getLong(at++);
+      fill[i] = rows == 0 ? 0 : (double) filled / rows;
+      int nb = columns.get(i).binCount();
+      long[] counts = new long[nb];
+      long total = 0;
+      for (int k = 0; k < nb; k++) {
+        counts[k] = r.isNullAt(at) ? 0 : r.getLong(at);
+        total += counts[k];
+        at++;
+      }
+      shares[i] = new double[nb];
+      for (int k = 0; k < nb; k++) {
+        shares[i][k] = total == 0 ? 0 : (double) counts[k] / total;
+      }
+    }
+    return new Measured(shares, fill);
+  }
+
+  /** The bin number of a column's non-null values (null for nulls). */
+  private static Column binOf(ReferenceProfile.Column c) {
+    Column b = null;
+    if ("numeric".equals(c.kind())) {
+      Column x = col(c.feature()).cast("double");
+      double[] cuts = c.cuts();
+      for (int k = 0; k < cuts.length; k++) {
+        b = b == null ? when(x.leq(cuts[k]), k) : b.when(x.leq(cuts[k]), k);
+      }
+      return b == null ? when(x.isNotNull(), 0) : b.when(x.isNotNull(), cuts.length);
+    }
+    Column x = col(c.feature()).cast("string");
+    List<String> levels = c.levels();
+    for (int k = 0; k < levels.size(); k++) {
+      b = b == null ? when(x.equalTo(levels.get(k)), k) : b.when(x.equalTo(levels.get(k)), k);
+    }
+    return b == null ? when(x.isNotNull(), 0) : b.when(x.isNotNull(), levels.size());
   }
 
   /** PSI of two share vectors over the same bins; shares floored at {@value #EPSILON}. */

@@ -1,5 +1,6 @@
 package io.leadscore.models.scoring;
 
+import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.models.mlflow.MlflowTracking;
 import io.leadscore.models.mlflow.ModelRegistry;
 import io.leadscore.models.mlflow.ModelVersion;
@@ -25,8 +26,6 @@ public final class ModelResolver {
   public static final String CHAMPION = "champion";
   /** Per registered model, in its cache folder: the version of the last successful score. */
   static final String LAST_USED = "_last_used";
-  /** Per cached version, in its folder: the reasons' baseline (see {@link #savedSlotMeans}). */
-  static final String SLOT_MEANS = "_slot_means";
 
   /**
    * The model to score with.
@@ -103,40 +102,41 @@ public final class ModelResolver {
   }
 
   /**
-   * The logistic-regression reasons' baseline (one training mean per slot of the model's
-   * features, {@link CompiledScorer#slotMeans()}) saved for this cached version, if any. A model
-   * version never changes, so its baseline is computed from the training features once and then
-   * read back: later runs need not read the training table, and a lead's reasons do not move
-   * when the training table is rebuilt without retraining. Unreadable content counts as absent.
+   * The reference profile of this cached version: the one training logged with the model
+   * (downloaded with it), or one saved by {@link #saveProfile} for a model logged without it.
+   * Empty if there is none or it cannot be read; {@code problem} then receives why, if it
+   * exists but is unreadable.
    */
-  public static Optional<double[]> savedSlotMeans(String name, String version, String cacheDir,
-      Configuration conf) {
-    Optional<String> text = readText(slotMeansFile(name, version, cacheDir), conf);
+  public static Optional<ReferenceProfile> savedProfile(String name, String version,
+      String cacheDir, Configuration conf, java.util.function.Consumer<String> problem) {
+    Path file = profileFile(name, version, cacheDir);
+    Optional<String> text = readText(file, conf);
     try {
-      return text.map(t -> t.isEmpty() ? new double[0]
-          : t.lines().mapToDouble(Double::parseDouble).toArray());
-    } catch (NumberFormatException e) {
+      return text.map(ReferenceProfile::fromJson);
+    } catch (IllegalArgumentException e) {
+      problem.accept(file + ": " + e.getMessage());
       return Optional.empty();
     }
   }
 
-  /** Saves {@code means} as the baseline of this cached version (see {@link #savedSlotMeans}). */
-  public static void saveSlotMeans(String name, String version, double[] means, String cacheDir,
-      Configuration conf) {
-    StringBuilder text = new StringBuilder();
-    for (double m : means) {
-      text.append(m).append('\n');   // Double.toString reads back to the same double
-    }
-    writeAtomically(slotMeansFile(name, version, cacheDir), text.toString(), conf,
-        "the reasons' baseline");
+  /**
+   * Saves {@code profile} beside this cached version's model files, for a version logged
+   * without one: later runs read it back instead of the training table, and a lead's reasons
+   * do not move when the training table is rebuilt without retraining.
+   */
+  public static void saveProfile(String name, String version, ReferenceProfile profile,
+      String cacheDir, Configuration conf) {
+    writeAtomically(profileFile(name, version, cacheDir), profile.toJson(), conf,
+        "the reference profile");
   }
 
   private static Path lastUsedFile(String name, String cacheDir) {
     return new Path(ModelRegistry.cacheFolder(cacheDir, name), LAST_USED);
   }
 
-  private static Path slotMeansFile(String name, String version, String cacheDir) {
-    return new Path(new Path(ModelRegistry.cacheFolder(cacheDir, name), version), SLOT_MEANS);
+  private static Path profileFile(String name, String version, String cacheDir) {
+    return new Path(new Path(ModelRegistry.cacheFolder(cacheDir, name), version),
+        ReferenceProfile.FILE);
   }
 
   /** The file's text, stripped; empty if there is no such file. */

@@ -1,6 +1,7 @@
 package io.leadscore.models.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.leadscore.testing.SparkTestSupport;
@@ -71,5 +72,35 @@ class DriftMonitorTest extends SparkTestSupport {
     assertThat(shifted.get("x").currentFillRate()).isEqualTo(0.75);
     assertThat(shifted.get("x").fillRateChange()).isCloseTo(-0.25, within(1e-12));
     assertThat(shifted.get("level").flagged()).isFalse();
+  }
+
+  @Test
+  void aProfileReadBackFromJsonMeasuresAsTheReferenceData() {
+    Dataset<Row> reference = rows(1000, 0, null, true).withColumn("score",
+        org.apache.spark.sql.functions.col("x").divide(100));
+    ReferenceProfile profile = ReferenceProfile.of(reference, List.of("x", "level"), "score",
+        new double[] {0.25, Double.NaN}, "unit test");
+    ReferenceProfile read = ReferenceProfile.fromJson(profile.toJson());
+    assertThat(read.rows()).isEqualTo(1000);
+    assertThat(read.origin()).isEqualTo("unit test");
+    assertThat(read.slotMeans()).containsExactly(0.25, Double.NaN);
+    assertThat(read.columns()).extracting(ReferenceProfile.Column::feature)
+        .containsExactly("x", "level");
+    assertThat(read.score().feature()).isEqualTo(ReferenceProfile.SCORE);
+    assertThat(read.score().shares()).hasSize(read.score().cuts().length + 1);
+    assertThat(read.columns().get(1).levels()).containsExactly("a", "b", "c");
+    assertThat(read.columns().get(0).fillRate()).isEqualTo(0.75);
+
+    Dataset<Row> current = rows(1000, 30, "zz", false);
+    assertThat(DriftMonitor.compare(read.columns(), current, 0.2))
+        .isEqualTo(DriftMonitor.compare(reference, current, List.of("x", "level"), 0.2));
+    // Columns the current data lacks are left out, not an error.
+    assertThat(DriftMonitor.compare(read.columns(), current.drop("level"), 0.2))
+        .extracting(DriftMonitor.ColumnDrift::feature).containsExactly("x");
+
+    assertThatThrownBy(() -> ReferenceProfile.fromJson("{\"format\": 9}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format");
+    assertThatThrownBy(() -> ReferenceProfile.fromJson("not json"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a reference");
   }
 }

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.testing.SparkTestSupport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,20 +176,26 @@ class CompiledScorerTest extends SparkTestSupport {
   }
 
   @Test
-  void savedSlotMeansGiveTheReferencesReasons(@TempDir Path dir) throws Exception {
+  void savedProfileGivesTheReferencesReasons(@TempDir Path dir) throws Exception {
     PipelineModel lr = fit(logisticStages(false));
     CompiledScorer fromReference = CompiledScorer.compile(lr, scoring.schema(),
         ScorerOptions.defaults().withReference(train));
     double[] means = fromReference.slotMeans().orElseThrow();
+    ReferenceProfile profile = ReferenceProfile.of(fromReference.scoreOnly(train),
+        List.of(SOURCE, VISITS), CompiledScorer.SCORE, means, "test");
     var conf = spark().sparkContext().hadoopConfiguration();
     String cache = dir.toString();
-    ModelResolver.saveSlotMeans("lead-model", "3", means, cache, conf);
-    double[] read = ModelResolver.savedSlotMeans("lead-model", "3", cache, conf).orElseThrow();
-    assertThat(read).containsExactly(means);
-    assertThat(ModelResolver.savedSlotMeans("lead-model", "4", cache, conf)).isEmpty();
+    List<String> problems = new ArrayList<>();
+    ModelResolver.saveProfile("lead-model", "3", profile, cache, conf);
+    ReferenceProfile read = ModelResolver.savedProfile("lead-model", "3", cache, conf,
+        problems::add).orElseThrow();
+    assertThat(read.slotMeans()).containsExactly(means);
+    assertThat(ModelResolver.savedProfile("lead-model", "4", cache, conf, problems::add))
+        .isEmpty();
+    assertThat(problems).isEmpty();
 
     CompiledScorer fromSaved = CompiledScorer.compile(lr, scoring.schema(),
-        ScorerOptions.defaults().withSlotMeans(read));
+        ScorerOptions.defaults().withSlotMeans(read.slotMeans()));
     List<Row> expected = reasons(fromReference);
     assertThat(reasons(fromSaved)).isEqualTo(expected);
     // Not equal by accident: without a baseline the reasons differ.
@@ -198,10 +205,13 @@ class CompiledScorerTest extends SparkTestSupport {
         ScorerOptions.defaults().withSlotMeans(new double[] {0.5})))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slotMeans");
     java.nio.file.Path garbled = dir.resolve("lead-model").resolve("5")
-        .resolve(ModelResolver.SLOT_MEANS);
+        .resolve(ReferenceProfile.FILE);
     java.nio.file.Files.createDirectories(garbled.getParent());
-    java.nio.file.Files.writeString(garbled, "0.25\nnot a number\n");
-    assertThat(ModelResolver.savedSlotMeans("lead-model", "5", cache, conf)).isEmpty();
+    java.nio.file.Files.writeString(garbled, profile.toJson().replace("\"shares\"", "\"s\""));
+    assertThat(ModelResolver.savedProfile("lead-model", "5", cache, conf, problems::add))
+        .isEmpty();
+    assertThat(problems).singleElement().asString().contains(garbled.getFileName().toString())
+        .contains("shares of");
   }
 
   private List<Row> reasons(CompiledScorer scorer) {
