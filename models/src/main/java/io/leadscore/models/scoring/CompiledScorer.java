@@ -224,10 +224,7 @@ public final class CompiledScorer {
    */
   public Dataset<Row> score(Dataset<Row> input) {
     checkInput(input.schema());
-    List<Column> out = new ArrayList<>();
-    for (String name : input.columns()) {
-      out.add(PipelineCompiler.inputColumn(name));
-    }
+    List<Column> out = columnsOf(input);
     if (fallbackReason != null) {
       Transformer last = PipelineCompiler.flatten(model).get(PipelineCompiler.flatten(model)
           .size() - 1);
@@ -271,10 +268,7 @@ public final class CompiledScorer {
       return input.select(first.toArray(Column[]::new));
     }
     first.add(KernelExpression.scoreWithReasons(kernel, reasonsType).as(KERNEL_REASONS));
-    List<Column> second = new ArrayList<>();
-    for (String name : input.columns()) {
-      second.add(PipelineCompiler.inputColumn(name));
-    }
+    List<Column> second = columnsOf(input);
     Column all = PipelineCompiler.inputColumn(KERNEL_REASONS);
     second.add(all.getField(KERNEL_SCORE).as(options.scoreColumn()));
     second.add(all.getField(KERNEL_UP).as(options.reasonsUpColumn()));
@@ -289,10 +283,7 @@ public final class CompiledScorer {
   public Dataset<Row> scoreOnly(Dataset<Row> input) {
     if (kernel != null) {
       checkInput(input.schema());
-      List<Column> out = new ArrayList<>();
-      for (String name : input.columns()) {
-        out.add(PipelineCompiler.inputColumn(name));
-      }
+      List<Column> out = columnsOf(input);
       out.add(KernelExpression.score(kernel).as(options.scoreColumn()));
       return input.select(out.toArray(Column[]::new));
     }
@@ -303,6 +294,15 @@ public final class CompiledScorer {
       extra.add(options.contributionsColumn());
     }
     return scored.drop(extra.toArray(String[]::new));
+  }
+
+  /** Every column of {@code input}, to select with the score columns (a list to add to). */
+  private static List<Column> columnsOf(Dataset<Row> input) {
+    List<Column> columns = new ArrayList<>();
+    for (String name : input.columns()) {
+      columns.add(PipelineCompiler.inputColumn(name));
+    }
+    return columns;
   }
 
   /** Whether {@link #score} runs the row kernel (see {@link RowKernel}) rather than SQL. */

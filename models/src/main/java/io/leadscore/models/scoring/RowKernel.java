@@ -61,6 +61,8 @@ final class RowKernel implements Serializable {
   /** The input columns the kernel reads, in the order of the struct it is given. */
   private final String[] inputs;
   private final byte[] inputKinds;
+  /** The register each input is loaded into. */
+  private final int[] inputRegisters;
   private final int registers;
   private final Op[] ops;
   private final double intercept;
@@ -71,11 +73,12 @@ final class RowKernel implements Serializable {
   private final double resolution;
   private final List<String> slotOrigins;
 
-  private RowKernel(String[] inputs, byte[] inputKinds, int registers, Op[] ops,
-      double intercept, Group[] groups, List<String> features, int topReasons,
+  private RowKernel(String[] inputs, byte[] inputKinds, int[] inputRegisters, int registers,
+      Op[] ops, double intercept, Group[] groups, List<String> features, int topReasons,
       List<String> slotOrigins) {
     this.inputs = inputs;
     this.inputKinds = inputKinds;
+    this.inputRegisters = inputRegisters;
     this.registers = registers;
     this.ops = ops;
     this.intercept = intercept;
@@ -125,18 +128,19 @@ final class RowKernel implements Serializable {
     Regs r = new Regs(registers);
     for (int i = 0; i < inputKinds.length; i++) {
       int o = ordinals[i];
+      int g = inputRegisters[i];
       if (in.isNullAt(o)) {
-        r.isNull[i] = true;
+        r.isNull[g] = true;
         continue;
       }
       switch (inputKinds[i]) {
-        case STRING -> r.str[i] = in.getUTF8String(o);
-        case BOOLEAN -> r.num[i] = in.getBoolean(o) ? 1.0 : 0.0;
-        case INT -> r.num[i] = in.getInt(o);
-        case LONG -> r.num[i] = in.getLong(o);
-        case DOUBLE -> r.num[i] = in.getDouble(o);
-        case FLOAT -> r.num[i] = in.getFloat(o);
-        case SHORT -> r.num[i] = in.getShort(o);
+        case STRING -> r.str[g] = in.getUTF8String(o);
+        case BOOLEAN -> r.num[g] = in.getBoolean(o) ? 1.0 : 0.0;
+        case INT -> r.num[g] = in.getInt(o);
+        case LONG -> r.num[g] = in.getLong(o);
+        case DOUBLE -> r.num[g] = in.getDouble(o);
+        case FLOAT -> r.num[g] = in.getFloat(o);
+        case SHORT -> r.num[g] = in.getShort(o);
         default -> throw new IllegalStateException("input kind " + inputKinds[i]);
       }
     }
@@ -487,7 +491,7 @@ final class RowKernel implements Serializable {
     final Map<String, Col> columns = new HashMap<>();
     final List<String> inputs = new ArrayList<>();
     final List<Byte> inputKinds = new ArrayList<>();
-    final List<Op> ops = new ArrayList<>();
+    final List<Integer> inputRegisters = new ArrayList<>();
     int registers;
 
     Compiler(StructType schema) {
@@ -507,9 +511,10 @@ final class RowKernel implements Serializable {
       if (kind < 0) {
         throw new Unsupported("input '" + name + "' has type " + f.dataType().simpleString());
       }
-      c = new Col(-1 - inputs.size(), kind, name, null);
+      c = new Col(registers++, kind, name, null);
       inputs.add(name);
       inputKinds.add(kind);
+      inputRegisters.add(c.reg());
       columns.put(name, c);
       return c;
     }
@@ -520,11 +525,6 @@ final class RowKernel implements Serializable {
         throw new Unsupported(PipelineCompiler.describe(stage) + " reads vector '" + name + "'");
       }
       return c;
-    }
-
-    /** Inputs are -1 - their position until all are known (see {@link #place}). */
-    int reg(Col c) {
-      return c.reg();
     }
 
     Col define(String name, byte kind, String origin) {
@@ -543,10 +543,9 @@ final class RowKernel implements Serializable {
   static RowKernel compile(List<Transformer> stages, StructType schema, double[] means,
       int topReasons) {
     Compiler c = new Compiler(schema);
-    // Registers of computed columns are numbered from 0 here and shifted past the inputs below.
-    List<Op> raw = new ArrayList<>();
+    List<Op> ops = new ArrayList<>();
     for (Transformer stage : stages.subList(0, stages.size() - 1)) {
-      raw.addAll(stage(c, stage));
+      ops.addAll(stage(c, stage));
     }
     Transformer last = stages.get(stages.size() - 1);
     if (!(last instanceof LogisticRegressionModel lr)) {
@@ -565,7 +564,6 @@ final class RowKernel implements Serializable {
       throw new Unsupported(PipelineCompiler.describe(lr) + " has " + coef.length
           + " coefficients for " + slots.size() + " slots");
     }
-    int shift = c.inputs.size();
     Map<String, List<Integer>> byOrigin = new LinkedHashMap<>();
     for (int j = 0; j < slots.size(); j++) {
       byOrigin.computeIfAbsent(slots.get(j).origin(), k -> new ArrayList<>()).add(j);
@@ -582,24 +580,25 @@ final class RowKernel implements Serializable {
         if (s.indicator()) {
           blocks.computeIfAbsent(s.reg(), k -> new ArrayList<>()).add(j);
         } else {
-          values.add(new ValueSlot(place(s.reg(), shift), s.scales().toArray(Scale[]::new)));
+          values.add(new ValueSlot(s.reg(), s.scales().toArray(Scale[]::new)));
           valueCoefs.add(coef[j]);
         }
       }
       List<Block> compiled = new ArrayList<>();
       for (List<Integer> block : blocks.values()) {
-        compiled.add(block(block, slots, coef, shift));
+        compiled.add(block(block, slots, coef));
       }
       groups.add(new Group(values.toArray(ValueSlot[]::new),
           valueCoefs.stream().mapToDouble(Double::doubleValue).toArray(),
           compiled.toArray(Block[]::new), offset));
     }
-    Op[] ops = raw.stream().map(op -> shifted(op, shift)).toArray(Op[]::new);
     byte[] kinds = new byte[c.inputKinds.size()];
     for (int i = 0; i < kinds.length; i++) {
       kinds[i] = c.inputKinds.get(i);
     }
-    return new RowKernel(c.inputs.toArray(String[]::new), kinds, shift + c.registers, ops,
+    return new RowKernel(c.inputs.toArray(String[]::new), kinds,
+        c.inputRegisters.stream().mapToInt(Integer::intValue).toArray(), c.registers,
+        ops.toArray(Op[]::new),
         lr.intercept(), groups.toArray(Group[]::new), new ArrayList<>(byOrigin.keySet()),
         topReasons, slots.stream().map(KSlot::origin).toList());
   }
@@ -609,7 +608,7 @@ final class RowKernel implements Serializable {
     return slotOrigins;
   }
 
-  private static Block block(List<Integer> block, List<KSlot> slots, double[] coef, int shift) {
+  private static Block block(List<Integer> block, List<KSlot> slots, double[] coef) {
     int maxCategory = 0;
     for (int j : block) {
       maxCategory = Math.max(maxCategory, slots.get(j).category());
@@ -629,32 +628,7 @@ final class RowKernel implements Serializable {
         constant += s.off() * coef[j];
       }
     }
-    return new Block(place(slots.get(block.get(0)).reg(), shift), delta, allOffZero, constant);
-  }
-
-  /** A register number after inputs (negative: -1 - input position) are placed first. */
-  private static int place(int reg, int shift) {
-    return reg < 0 ? -1 - reg : reg + shift;
-  }
-
-  private static Op shifted(Op op, int shift) {
-    if (op instanceof ToNumber o) {
-      return new ToNumber(place(o.in(), shift), place(o.out(), shift), o.fromString(),
-          o.trueWords(), o.falseWords());
-    } else if (op instanceof Missing o) {
-      return new Missing(place(o.in(), shift), place(o.out(), shift));
-    } else if (op instanceof Impute o) {
-      return new Impute(place(o.in(), shift), place(o.out(), shift), o.surrogate(), o.missing(),
-          o.kind());
-    } else if (op instanceof GroupLevels o) {
-      return new GroupLevels(place(o.in(), shift), place(o.out(), shift), o.levels(),
-          o.missingToken(), o.otherToken());
-    } else if (op instanceof Index o) {
-      return new Index(place(o.in(), shift), place(o.out(), shift), o.labels(), o.unseen(),
-          o.fromInteger());
-    }
-    OneHotIndex o = (OneHotIndex) op;
-    return new OneHotIndex(place(o.in(), shift), place(o.out(), shift), o.size());
+    return new Block(slots.get(block.get(0)).reg(), delta, allOffZero, constant);
   }
 
   private static List<Op> stage(Compiler c, Transformer stage) {
@@ -670,7 +644,7 @@ final class RowKernel implements Serializable {
           throw new Unsupported("BooleanToNumber input '" + in[i] + "' is not a string or boolean");
         }
         Col y = c.define(out[i], DOUBLE, origin(c, b, out[i]));
-        ops.add(new ToNumber(c.reg(x), y.reg(), x.kind() == STRING, t, f));
+        ops.add(new ToNumber(x.reg(), y.reg(), x.kind() == STRING, t, f));
       }
     } else if (stage instanceof MissingIndicator m) {
       String[] in = m.getInputCols();
@@ -681,7 +655,7 @@ final class RowKernel implements Serializable {
           throw new Unsupported("MissingIndicator input '" + in[i] + "' is a string");
         }
         Col y = c.define(out[i], DOUBLE, origin(c, m, out[i]));
-        ops.add(new Missing(c.reg(x), y.reg()));
+        ops.add(new Missing(x.reg(), y.reg()));
       }
     } else if (stage instanceof RareLevelGrouperModel g) {
       String[] in = g.getInputCols();
@@ -693,7 +667,7 @@ final class RowKernel implements Serializable {
           throw new Unsupported("RareLevelGrouper input '" + in[i] + "' is not a string");
         }
         Col y = c.define(out[i], STRING, origin(c, g, out[i]));
-        ops.add(new GroupLevels(c.reg(x), y.reg(), new LabelTable(List.of(levels[i])),
+        ops.add(new GroupLevels(x.reg(), y.reg(), new LabelTable(List.of(levels[i])),
             UTF8String.fromString(g.getMissingToken()),
             UTF8String.fromString(g.getOtherToken())));
       }
@@ -708,7 +682,7 @@ final class RowKernel implements Serializable {
         }
         Object s = surrogates.get(i);
         Col y = c.define(io[1][i], x.kind(), x.origin());
-        ops.add(new Impute(c.reg(x), y.reg(), s == null ? null : ((Number) s).doubleValue(),
+        ops.add(new Impute(x.reg(), y.reg(), s == null ? null : ((Number) s).doubleValue(),
             m.getMissingValue(), x.kind()));
       }
     } else if (stage instanceof StringIndexerModel m) {
@@ -729,7 +703,7 @@ final class RowKernel implements Serializable {
               + (x.kind() == BOOLEAN ? "a boolean" : "a fractional number"));
         }
         Col y = c.define(io[1][i], DOUBLE, x.origin());
-        ops.add(new Index(c.reg(x), y.reg(), new LabelTable(List.of(labels[i])),
+        ops.add(new Index(x.reg(), y.reg(), new LabelTable(List.of(labels[i])),
             labels[i].length, integer));
       }
     } else if (stage instanceof OneHotEncoderModel m) {
@@ -745,7 +719,7 @@ final class RowKernel implements Serializable {
         }
         int k = sizes[i];
         Col idx = c.define(io[1][i] + "#index", INT, x.origin());
-        ops.add(new OneHotIndex(c.reg(x), idx.reg(), k));
+        ops.add(new OneHotIndex(x.reg(), idx.reg(), k));
         int vectorSize = k + 1 - (m.getDropLast() ? 1 : 0);
         List<KSlot> slots = new ArrayList<>();
         for (int v = 0; v < vectorSize; v++) {
@@ -765,7 +739,7 @@ final class RowKernel implements Serializable {
         } else if (x.kind() == STRING) {
           throw new Unsupported("VectorAssembler input '" + in + "' is a string");
         } else {
-          slots.add(new KSlot(c.reg(x), List.of(), false, 0, 0, 0, x.origin()));
+          slots.add(new KSlot(x.reg(), List.of(), false, 0, 0, 0, x.origin()));
         }
       }
       c.columns.put(m.getOutputCol(), new Col(VECTOR, DOUBLE, "", slots));
