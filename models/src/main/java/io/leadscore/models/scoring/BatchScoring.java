@@ -123,7 +123,16 @@ public final class BatchScoring {
     if (!full && sourceRows >= 0 && sourceRows <= BROADCAST_SOURCE_MAX_ROWS) {
       scored = functions.broadcast(scored);
     }
-    if (!DeltaTable.isDeltaTable(spark, path)) {
+    boolean exists = DeltaTable.isDeltaTable(spark, path);
+    if (full && (!exists || DeltaTable.forPath(spark, path).toDF().isEmpty())) {
+      // Nothing to keep: a plain write. A MERGE would shuffle every scored row to join them
+      // with no rows (its not-matched-by-source clause needs a full outer join). Two such runs
+      // at once both read the table as empty: Delta fails the later commit.
+      scored.write().format("delta").mode(SaveMode.Overwrite)
+          .option("delta.enableDeletionVectors", "true").save(path);
+      return;
+    }
+    if (!exists) {
       // Deletion vectors: a MERGE that updates 1 % of the leads marks their old rows deleted
       // and writes only those, instead of rewriting every file that holds one of them.
       scored.limit(0).write().format("delta")

@@ -71,6 +71,12 @@ class BatchScoringTest extends SparkTestSupport {
     assertThat(first.get(10).<String>getAs(BatchScoring.TIER)).isEqualTo("A");
     assertThat(first.get(0).<String>getAs(BatchScoring.TIER)).isEqualTo("D");
     long version = DeltaTable.forPath(spark(), path).history(1).head().getLong(0);
+    // Into no table, a full run is a plain write (nothing to MERGE with), with deletion vectors.
+    assertThat(DeltaTable.forPath(spark(), path).history(1).head().<String>getAs("operation"))
+        .isEqualTo("WRITE");
+    assertThat(DeltaTable.forPath(spark(), path).detail().head()
+        .<scala.collection.Map<String, String>>getAs("properties")
+        .get("delta.enableDeletionVectors").get()).isEqualTo("true");
 
     // Same inputs under another run id: nothing changes, not even a rewritten row.
     BatchScoring.merge(ranked(scored("r2", 11, null), ranking), null, true, path);
