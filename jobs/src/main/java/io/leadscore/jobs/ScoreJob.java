@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * Gold scoring features → serving scores: resolves the champion (or a given version, with a
  * cached fallback), scores the leads whose features changed since the last run (all with
  * {@code --full}), MERGEs scores with percentile, tier and reasons, then measures drift against
- * the training features and exits {@value LeadscoreException#EXIT_DRIFT} if it is above
+ * the model's reference profile (its training rows, logged with it) and exits {@value LeadscoreException#EXIT_DRIFT} if it is above
  * {@code scoring.driftThreshold}.
  */
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -103,6 +103,7 @@ public final class ScoreJob extends JobCommand {
         : scoreChanged(ctx, clock, scorer, toScore, runInfo);
     ModelResolver.recordLastUsed(modelName, model.version(), ctx.lakehouse().modelCachePath(),
         spark.sparkContext().hadoopConfiguration());
+    clock.step("count and report");
     Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
     report(ctx, features, scores, scoredRows, toScore.ranking().isEmpty(), featuresVersion);
 
@@ -228,7 +229,7 @@ public final class ScoreJob extends JobCommand {
       Dataset<Row> features, Dataset<Row> scores) {
     if (prepared.profile().isEmpty()) {
       System.err.printf("WARNING leadscore score: no reference profile for the model and no"
-          + " training features at %s: drift not measured%n",
+          + " training table at %s: drift not measured%n",
           ctx.lakehouse().path(Table.GOLD_FEATURES, source));
       return false;
     }
