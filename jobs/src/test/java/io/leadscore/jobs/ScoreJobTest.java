@@ -389,4 +389,24 @@ class ScoreJobTest extends JobTestSupport {
     assertThat(driftOnly.exitCode()).as(driftOnly.output())
         .isEqualTo(LeadscoreException.EXIT_DRIFT);
   }
+
+  @Test
+  void withoutAReferenceProfileOrTrainingTableScoresButCannotMeasureDrift() throws Exception {
+    Path config = config(null);
+    GoldWriter.mergeScoring(scoringRows(120, 7, 0.0),
+        lakehouse().path(Table.GOLD_SCORING_FEATURES, SOURCE), "{}");
+    CliResult r = score(config);
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(0);
+    assertThat(r.stderr()).contains("has no reference profile and there is no training table")
+        .contains("drift not measured");
+    assertThat(spark().read().format("delta").load(scoresPath()).count()).isEqualTo(120);
+    assertThat(DeltaTable.isDeltaTable(spark(), lakehouse().path(Table.DRIFT))).isFalse();
+
+    CliResult drift = runCli("drift", "--config", config.toString(), "--source", SOURCE);
+    assertThat(drift.exitCode()).as(drift.output())
+        .isEqualTo(LeadscoreException.EXIT_JOB_FAILED);
+    assertThat(drift.stderr()).contains(modelName + " version 1 has no reference profile")
+        .contains("retrain it");
+    assertThat(DeltaTable.isDeltaTable(spark(), lakehouse().path(Table.DRIFT))).isFalse();
+  }
 }
