@@ -80,7 +80,11 @@ def change(spark, source, percent):
     features = spark.read.format("delta").load(source)
     numeric = next(f.name for f in features.schema.fields
                    if isinstance(f.dataType, DoubleType) and f.name != LEAD_ID)
-    picked = (features.where(F.abs(F.xxhash64(LEAD_ID)) % 10000 < int(percent * 100))
+    # Salted with the table version: a second change picks other leads, as real changes would
+    # (the same leads again would sit in the small files the last scoring run wrote).
+    version = table.history(1).collect()[0]["version"]
+    picked = (features.where(F.abs(F.xxhash64(LEAD_ID, F.lit(version))) % 10000
+                             < int(percent * 100))
               .select(LEAD_ID, F.col(numeric), F.col(FEATURE_HASH)))
     changed = (picked.withColumn(numeric, F.coalesce(F.col(numeric), F.lit(0.0)) + 1.0)
                .withColumn(FEATURE_HASH, F.xxhash64(F.col(FEATURE_HASH), F.lit("changed"))))
