@@ -159,8 +159,8 @@ final class DriftCheck {
     return flagged;
   }
 
-  /** Table.DRIFT: one row per column and run; feature {@value ReferenceProfile#SCORE} is
-   * the score. */
+  /** Table.DRIFT: one row per column and run; the score's feature is {@value
+   * ReferenceProfile#SCORE}. */
   static final StructType DRIFT_SCHEMA = new StructType()
       .add("source", DataTypes.StringType)
       .add("run_id", DataTypes.StringType)

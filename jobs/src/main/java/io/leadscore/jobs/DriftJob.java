@@ -19,8 +19,7 @@ import picocli.CommandLine.Option;
 /**
  * Drift only (the daily DAG's drift_check task): current scoring features and the scores table
  * against the reference profile of the model the scores were made with (logged with it at
- * training). Exit 3 above
- * {@code scoring.driftThreshold}.
+ * training). Exit 3 above {@code scoring.driftThreshold}.
  */
 @Command(name = "drift", mixinStandardHelpOptions = true,
     description = "Measure drift of scoring features and scores against the model's training"

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
  * Gold scoring features → serving scores: resolves the champion (or a given version, with a
  * cached fallback), scores the leads whose features changed since the last run (all with
  * {@code --full}), MERGEs scores with percentile, tier and reasons, then measures drift against
- * the model's reference profile (its training rows, logged with it) and exits {@value LeadscoreException#EXIT_DRIFT} if it is above
- * {@code scoring.driftThreshold}.
+ * the model's reference profile (its training rows, logged with it) and exits
+ * {@value LeadscoreException#EXIT_DRIFT} if it is above {@code scoring.driftThreshold}.
  */
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Score current leads of a source into the scores table; measure drift."
