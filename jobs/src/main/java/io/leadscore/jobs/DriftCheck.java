@@ -65,8 +65,9 @@ final class DriftCheck {
         columns.add(c);
       }
     }
-    return ReferenceProfile.of(scorer.scoreOnly(training), columns, CompiledScorer.SCORE,
-        scorer.slotMeans().orElse(null), origin);
+    return CompiledScorer.withScoringCodegen(training.sparkSession(), () -> ReferenceProfile.of(
+        scorer.scoreOnly(training), columns, CompiledScorer.SCORE,
+        scorer.slotMeans().orElse(null), origin));
   }
 
   /** The scorer of a run, and its model's reference profile if there is one. */
