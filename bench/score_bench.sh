@@ -12,7 +12,9 @@
 #                            --no-drift: drift is the drift job's, as in the daily DAG), on an
 #                            empty scores table, then again on a full one;
 #    baseline                reads the model's input columns, writes an output as wide as the
-#                            scores table with a trivial expression (score_tools.py baseline);
+#                            scores table (reasons as struct<feature, contribution> arrays) with a
+#                            trivial expression (score_tools.py baseline); timed from before its
+#                            session was built, as the job's in-job time is;
 #    score (incremental)     after 1 % of the leads' features changed (score_tools.py change).
 # Prints the times, in-job and wall-clock, and the ratios full/baseline and incremental/full.
 # Environment: BENCH_DIR (default /tmp/leadscore-bench-score), SPARK_OPTS (default
@@ -116,4 +118,5 @@ full=$(in_job "$BENCH_DIR/full1.log"); inc=$(in_job "$BENCH_DIR/incremental.log"
 for run in full1 full2 incremental; do
   [[ -f "$BENCH_DIR/$run.log" ]] && echo "$run: $(grep -o 'step times: .*' "$BENCH_DIR/$run.log" | tail -1)"
 done
+echo "output MB: scores table $(du -sm "$lake/serving/synthetic/scores" | cut -f1) (after the incremental run), baseline $(du -sm "$BENCH_DIR/baseline" | cut -f1)"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
