@@ -91,12 +91,14 @@ public final class IngestJob extends JobCommand {
     clock.step("inspect new files of " + source + "/" + d.name());
     List<FilePlan> plans = BronzeIngest.plan(ctx.spark(), source, d, files, log, ctx.runId(),
         ctx.startedAt());
-    List<Dataset<Row>> reads = plans.stream().filter(p -> p.outcome() == Outcome.INGEST)
-        .map(FilePlan::rows).toList();
+    List<FilePlan> toIngest = plans.stream().filter(p -> p.outcome() == Outcome.INGEST).toList();
     Map<String, long[]> counts = Map.of();
-    if (!reads.isEmpty()) {
-      clock.step("append " + reads.size() + " file(s) to bronze " + source + "/" + d.name());
-      reads.stream().reduce(Dataset::unionByName).orElseThrow()
+    if (!toIngest.isEmpty()) {
+      clock.step("append " + toIngest.size() + " file(s) to bronze " + source + "/" + d.name());
+      int tasks = BronzeIngest.writeTasks(toIngest.stream().mapToLong(p -> p.file().size()).sum(),
+          toIngest.size(), ctx.spark().sparkContext().defaultParallelism(),
+          ctx.spark().sessionState().conf().filesMaxPartitionBytes());
+      BronzeIngest.appendBatch(toIngest, tasks)
           .write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true")
           .save(bronzePath);
       counts = BronzeIngest.countsByBatch(ctx.spark().read().format("delta").load(bronzePath),

@@ -129,6 +129,43 @@ public final class BronzeIngest {
     return new FilePlan(f, Outcome.INGEST, entry, rows, note);
   }
 
+  /**
+   * The rows of all files to append, as one Dataset written by at most {@code writeTasks} tasks.
+   * Without the coalesce each small landing file became its own write task and its own bronze
+   * Parquet file (120 daily drops: 120 tasks of ~100 rows, and 120 files for validate to
+   * read). The union is built as a balanced tree: folding 120 Datasets one by one re-analyses
+   * the growing plan each time.
+   */
+  public static Dataset<Row> appendBatch(List<FilePlan> toIngest, int writeTasks) {
+    if (writeTasks < 1) {
+      throw new IllegalArgumentException(
+          String.format("writeTasks must be ≥ 1, cannot be: %s", writeTasks));
+    }
+    List<Dataset<Row>> reads = toIngest.stream().map(FilePlan::rows).toList();
+    if (reads.isEmpty()) {
+      throw new IllegalArgumentException("appendBatch needs at least one file to ingest");
+    }
+    // coalesce never adds partitions, so fewer files than tasks stay as they are.
+    return unionTree(reads, 0, reads.size()).coalesce(writeTasks);
+  }
+
+  /**
+   * Write tasks for {@code bytes} of landing files: one per {@code bytesPerTask}, at least the
+   * cluster's parallelism, never more than the files.
+   */
+  public static int writeTasks(long bytes, int files, int parallelism, long bytesPerTask) {
+    long bySize = (bytes + bytesPerTask - 1) / bytesPerTask;
+    return (int) Math.max(1, Math.min(files, Math.max(parallelism, bySize)));
+  }
+
+  private static Dataset<Row> unionTree(List<Dataset<Row>> reads, int from, int to) {
+    if (to - from == 1) {
+      return reads.get(from);
+    }
+    int mid = (from + to) >>> 1;
+    return unionTree(reads, from, mid).unionByName(unionTree(reads, mid, to));
+  }
+
   /** Rows and malformed rows per batch of one ingest run, read back from bronze. */
   public static Map<String, long[]> countsByBatch(Dataset<Row> bronze, String runId) {
     Map<String, long[]> counts = new HashMap<>();

@@ -34,10 +34,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.FileSourceScanExec;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.Seq;
 
 /**
  * Reads one landing file into bronze rows: every declared column as its raw string under its
@@ -195,7 +198,7 @@ public final class BronzeReader {
    * (zipWithIndex), since the order of partitions is the order of the file.
    */
   static Dataset<Row> withRecordNumbers(Dataset<Row> df) {
-    if (df.rdd().getNumPartitions() <= 1) {
+    if (scanPartitions(df) <= 1) {
       return df.withColumn(RECORD_NUMBER, monotonically_increasing_id().plus(1));
     }
     StructType schema = df.schema().add(new StructField(RECORD_NUMBER, DataTypes.LongType, false,
@@ -209,6 +212,19 @@ public final class BronzeReader {
       return RowFactory.create(values);
     });
     return df.sparkSession().createDataFrame(numbered, schema);
+  }
+
+  /**
+   * Partitions of a plain file read, from its scan's splits: {@code df.rdd()} would plan the
+   * whole query and generate its code once more per landing file only to count them.
+   */
+  static int scanPartitions(Dataset<Row> df) {
+    SparkPlan plan = df.queryExecution().executedPlan();
+    Seq<SparkPlan> leaves = plan.collectLeaves();
+    if (leaves.size() == 1 && leaves.head() instanceof FileSourceScanExec scan) {
+      return scan.inputRDD().getNumPartitions();
+    }
+    return df.rdd().getNumPartitions();
   }
 
   private static String positional(int i) {

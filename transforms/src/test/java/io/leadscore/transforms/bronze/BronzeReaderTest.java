@@ -106,6 +106,8 @@ class BronzeReaderTest extends SparkTestSupport {
       HeaderMatch m = HeaderMatch.of(List.of("id", "Full Name", "budget"), d);
       Dataset<Row> bronze = BronzeReader.readCsv(spark(), d, m, lineage(file));
       assertThat(bronze.rdd().getNumPartitions()).isGreaterThan(1);
+      assertThat(BronzeReader.scanPartitions(spark().read().text(file.toString())))
+          .isEqualTo(spark().read().text(file.toString()).rdd().getNumPartitions());
       long mismatched = bronze.filter(org.apache.spark.sql.functions.concat(
               org.apache.spark.sql.functions.lit("L"),
               org.apache.spark.sql.functions.col(BronzeColumns.RECORD_NUMBER).minus(1))
@@ -115,6 +117,53 @@ class BronzeReaderTest extends SparkTestSupport {
     } finally {
       spark().conf().set("spark.sql.files.maxPartitionBytes", before);
     }
+  }
+
+  @Test
+  void manySmallFilesAreAppendedByFewTasksAndKeepTheirOwnRecordNumbers() throws Exception {
+    DatasetContract d = contract().leads();
+    HeaderMatch m = HeaderMatch.of(List.of("id", "Full Name", "budget"), d);
+    List<BronzeIngest.FilePlan> plans = new java.util.ArrayList<>();
+    for (int f = 0; f < 5; f++) {
+      Path file = dir.resolve("drop-" + f + ".csv");
+      StringBuilder sb = new StringBuilder("id,Full Name,budget\n");
+      for (int i = 1; i <= 3 + f; i++) {
+        sb.append("F").append(f).append("-").append(i + 1).append(",n,").append(i).append('\n');
+      }
+      Files.writeString(file, sb);
+      Lineage lineage = new Lineage(file.toUri().toString(), "h" + f, 1, "b" + f, "r1",
+          Instant.parse("2026-01-05T10:00:00Z"));
+      assertThat(BronzeReader.scanPartitions(spark().read().text(file.toString()))).isEqualTo(1);
+      plans.add(new BronzeIngest.FilePlan(new LandingFile(lineage.sourceFile(), 1, 1),
+          BronzeIngest.Outcome.INGEST, null, BronzeReader.readCsv(spark(), d, m, lineage), null));
+    }
+
+    Dataset<Row> batch = BronzeIngest.appendBatch(plans, 2);
+    assertThat(batch.rdd().getNumPartitions()).isEqualTo(2);
+    assertThat(batch.count()).isEqualTo(3 + 4 + 5 + 6 + 7);
+    // Each row's id names its file (by batch) and its line: numbering stays per file.
+    long misnumbered = batch.filter(org.apache.spark.sql.functions.concat(
+            org.apache.spark.sql.functions.lit("F"),
+            org.apache.spark.sql.functions.substring(
+                org.apache.spark.sql.functions.col(BronzeColumns.BATCH_ID), 2, 1),
+            org.apache.spark.sql.functions.lit("-"),
+            org.apache.spark.sql.functions.col(BronzeColumns.RECORD_NUMBER))
+        .notEqual(org.apache.spark.sql.functions.col("lead_id"))).count();
+    assertThat(misnumbered).isZero();
+    assertThat(BronzeIngest.appendBatch(plans.subList(0, 1), 8).rdd().getNumPartitions())
+        .isEqualTo(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BronzeIngest.appendBatch(plans, 0))
+        .hasMessage("writeTasks must be ≥ 1, cannot be: 0");
+  }
+
+  @Test
+  void writeTasksFollowTheBytesAndTheParallelismButNeverExceedTheFiles() {
+    long mb = 1 << 20;
+    assertThat(BronzeIngest.writeTasks(3 * mb, 120, 2, 128 * mb)).isEqualTo(2);
+    assertThat(BronzeIngest.writeTasks(3 * mb, 1, 2, 128 * mb)).isEqualTo(1);
+    assertThat(BronzeIngest.writeTasks(1000 * mb, 120, 2, 128 * mb)).isEqualTo(8);
+    assertThat(BronzeIngest.writeTasks(1000 * mb, 5, 2, 128 * mb)).isEqualTo(5);
+    assertThat(BronzeIngest.writeTasks(0, 3, 16, 128 * mb)).isEqualTo(3);
   }
 
   @Test
