@@ -74,7 +74,9 @@ public final class CompiledScorer {
   private final Layers layers;
   private final Column rowFilter;
   private final ModelCompiler.Compiled compiled;
-  private final Column[] topReasons;
+  // The SQL form's reasons, built on first use: a few seconds of Catalyst work for a wide
+  // model, which the row kernel does not need.
+  private Column[] topReasons;
   private final double[] slotMeans;
   private final List<String> compiledStages;
   // The fast path of score(); null when the pipeline has no kernel form.
@@ -83,7 +85,7 @@ public final class CompiledScorer {
 
   private CompiledScorer(PipelineModel model, StructType inputSchema, ScorerOptions options,
       String fallbackReason, Layers layers, Column rowFilter, ModelCompiler.Compiled compiled,
-      Column[] topReasons, double[] slotMeans, List<String> compiledStages, RowKernel kernel,
+      double[] slotMeans, List<String> compiledStages, RowKernel kernel,
       DataType reasonsType) {
     this.model = model;
     this.inputSchema = inputSchema;
@@ -92,7 +94,6 @@ public final class CompiledScorer {
     this.layers = layers;
     this.rowFilter = rowFilter;
     this.compiled = compiled;
-    this.topReasons = topReasons;
     this.slotMeans = slotMeans;
     this.compiledStages = compiledStages;
     this.kernel = kernel;
@@ -143,27 +144,26 @@ public final class CompiledScorer {
       } else {
         c = ModelCompiler.decisionTree((DecisionTreeClassificationModel) last, features, layers);
       }
-      Column[] top = options.reasons()
-          ? Reasons.top(c.features(), c.contributions(), options.topReasons(), layers) : null;
       layers.nextLayer();
       List<String> done = new ArrayList<>(pc.compiledStages());
       done.add(PipelineCompiler.describe(last));
       RowKernel kernel = means != null && options.rowKernel() && pc.rowFilter() == null
           ? rowKernel(stages, inputSchema, means, options, c, features) : null;
-      DataType reasonsType = top == null ? null : new StructType()
+      // The kernel's reasons have the SQL form's type, which needs no SQL form to know.
+      DataType reasonsType = kernel == null || !options.reasons() ? null : new StructType()
           .add(KERNEL_SCORE, DataTypes.DoubleType, true)
-          .add(KERNEL_UP, layers.typeOf(top[0]), false)
-          .add(KERNEL_DOWN, layers.typeOf(top[1]), false);
+          .add(KERNEL_UP, Reasons.topType(c.features().size()), false)
+          .add(KERNEL_DOWN, Reasons.topType(c.features().size()), false);
       LOG.info("scorer: compiled {} stages into SQL expressions ({}); reasons in {}; {}",
           done.size(), c.description(), c.unit(),
           kernel == null ? "scored in SQL" : "scored by the row kernel");
       return new CompiledScorer(model, inputSchema, options, null, layers, pc.rowFilter(), c,
-          top, means, done, kernel, reasonsType);
+          means, done, kernel, reasonsType);
     } catch (UnsupportedStageException e) {
       LOG.warn("scorer: falling back to PipelineModel.transform for the whole pipeline "
           + "(slower, no reasons): {}", e.getMessage());
       return new CompiledScorer(model, inputSchema, options, e.getMessage(), null, null, null,
-          null, null, List.of(), null, null);
+          null, List.of(), null, null);
     }
   }
 
@@ -247,8 +247,9 @@ public final class CompiledScorer {
     Dataset<Row> rows = rowFilter == null ? input : input.filter(rowFilter);
     out.add(compiled.probability().as(options.scoreColumn()));
     if (options.reasons()) {
-      out.add(topReasons[0].as(options.reasonsUpColumn()));
-      out.add(topReasons[1].as(options.reasonsDownColumn()));
+      Column[] top = topReasons();
+      out.add(top[0].as(options.reasonsUpColumn()));
+      out.add(top[1].as(options.reasonsDownColumn()));
     }
     if (options.contributionsColumn() != null) {
       out.add(Reasons.all(compiled.features(), compiled.contributions())
@@ -420,14 +421,12 @@ public final class CompiledScorer {
 
   /** The top factors pushing the score up, largest first (stand-alone expression). */
   public Column reasonsUp() {
-    requireReasons();
-    return layers().inline(topReasons[0]);
+    return layers().inline(topReasons()[0]);
   }
 
   /** The top factors pushing the score down, most negative first (stand-alone expression). */
   public Column reasonsDown() {
-    requireReasons();
-    return layers().inline(topReasons[1]);
+    return layers().inline(topReasons()[1]);
   }
 
   /** True for the rows the pipeline keeps (all rows unless a stage skips invalid ones). */
@@ -470,9 +469,16 @@ public final class CompiledScorer {
     return layers;
   }
 
-  private void requireReasons() {
-    if (topReasons == null) {
+  /** {@code [up, down]} as SQL over the layers, built the first time they are asked for. */
+  private synchronized Column[] topReasons() {
+    if (!options.reasons()) {
       throw new IllegalStateException("the scorer was compiled without reasons");
     }
+    if (topReasons == null) {
+      topReasons = Reasons.top(compiled.features(), compiled.contributions(),
+          options.topReasons(), layers());
+      layers.nextLayer();
+    }
+    return topReasons;
   }
 }

@@ -13,7 +13,6 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.runtime.AbstractPartialFunction;
@@ -96,14 +95,6 @@ final class Layers {
   /** Type and nullability of {@code c} evaluated over the input rows. */
   StructField fieldOf(Column c) {
     return emptyInput.select(inline(c).as("v")).schema().fields()[0];
-  }
-
-  /**
-   * The type of {@code c}, resolved over the hidden columns: unlike {@link #fieldOf}, nothing
-   * is inlined, so this stays fast for expressions built on hundreds of intermediates.
-   */
-  DataType typeOf(Column c) {
-    return addHiddenColumns(emptyInput).select(c.as("v")).schema().fields()[0].dataType();
   }
 
   /** {@code input} with every hidden column added, layer by layer. */

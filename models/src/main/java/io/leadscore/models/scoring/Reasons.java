@@ -28,6 +28,16 @@ final class Reasons {
       .add(FEATURE, DataTypes.StringType, false)
       .add(CONTRIBUTION, DataTypes.DoubleType, true), false);
 
+  /**
+   * The type of {@link #top}'s columns over {@code features} features: entries read from
+   * arrays by position, so both fields nullable ({@link #TYPE} when there are none).
+   */
+  static ArrayType topType(int features) {
+    return features == 0 ? TYPE : DataTypes.createArrayType(new StructType()
+        .add(FEATURE, DataTypes.StringType, true)
+        .add(CONTRIBUTION, DataTypes.DoubleType, true), false);
+  }
+
   private Reasons() {}
 
   /** Every feature's contribution, in feature order. */
