@@ -98,14 +98,16 @@ public final class ScoreJob extends JobCommand {
     CompiledScorer scorer = prepared.scorer();
     BatchScoring.RunInfo runInfo = new BatchScoring.RunInfo(modelName, model.version(),
         model.fallback(), featuresVersion, ctx.startedAt(), ctx.runId());
-    long scoredRows = toScore.ranking().isEmpty()
+    boolean fullRun = toScore.ranking().isEmpty();
+    Tally tally = fullRun
         ? scoreAll(ctx, clock, scorer, features, runInfo)
         : scoreChanged(ctx, clock, scorer, toScore, runInfo);
     ModelResolver.recordLastUsed(modelName, model.version(), ctx.lakehouse().modelCachePath(),
         spark.sparkContext().hadoopConfiguration());
     clock.step("count and report");
     Dataset<Row> scores = spark.read().format("delta").load(scoresPath);
-    report(ctx, features, scores, scoredRows, toScore.ranking().isEmpty(), featuresVersion);
+    report(ctx, tally.complete() ? tally : tallyOf(features, scores, tally.scored()), fullRun,
+        featuresVersion);
 
     boolean drifted = !noDrift && measureDrift(ctx, clock, prepared, features, scores);
     ctx.say("%s", clock.summary());
@@ -168,28 +170,46 @@ public final class ScoreJob extends JobCommand {
   }
 
   /**
+   * A run's counts: features read, leads scored, rows in the scores table after it, and those
+   * rows per tier (in {@link BatchScoring#TIERS} order); null tiers when only the leads scored
+   * are known.
+   */
+  private record Tally(long read, long scored, long current, long[] tiers) {
+    static Tally scoredOnly(long scored) {
+      return new Tally(-1, scored, -1, null);
+    }
+
+    boolean complete() {
+      return tiers != null;
+    }
+  }
+
+  /**
    * Every current lead: two passes over the features and no copy of the scored rows. The
    * ranking needs only the scores (a score-only pass); the second pass scores with reasons,
-   * ranks and MERGEs, and the new ranking is recorded.
+   * ranks and MERGEs, and the new ranking is recorded. The scores table then holds one row per
+   * lead ranked, so the ranking's counts are the run's.
    */
-  private long scoreAll(JobContext ctx, StepClock clock, CompiledScorer scorer,
+  private Tally scoreAll(JobContext ctx, StepClock clock, CompiledScorer scorer,
       Dataset<Row> features, BatchScoring.RunInfo runInfo) {
     var spark = ctx.spark();
+    var tierCuts = ctx.config().scoring().tierCuts();
     Dataset<Row> scored = BatchScoring.score(scorer, features, runInfo);
     clock.step("score for the ranking");
-    double[] rankedBy = CompiledScorer.withScoringCodegen(spark,
-        () -> BatchScoring.ranking(scorer.scoreOnly(features)));
+    BatchScoring.Ranked ranked = CompiledScorer.withScoringCodegen(spark,
+        () -> BatchScoring.rank(scorer.scoreOnly(features), tierCuts));
     clock.step("score, rank and merge");
     CompiledScorer.withScoringCodegen(spark, () -> BatchScoring.merge(
-        BatchScoring.withPercentile(scored, rankedBy, ctx.config().scoring().tierCuts()), null,
-        true, ctx.lakehouse().path(Table.SCORES, source)));
+        BatchScoring.withPercentile(scored, ranked.values(), tierCuts), null, true,
+        ctx.lakehouse().path(Table.SCORES, source)));
     BatchScoring.writeRanking(spark, ctx.lakehouse().path(Table.SCORE_RANKING, source),
-        rankedBy, runInfo);
-    return features.count();
+        ranked.values(), runInfo);
+    return ranked.tierCounts() == null ? Tally.scoredOnly(ranked.rows())
+        : new Tally(ranked.rows(), ranked.rows(), ranked.rows(), ranked.tierCounts());
   }
 
   /** The changed leads, placed against the last full run's ranking, and the deleted ones. */
-  private long scoreChanged(JobContext ctx, StepClock clock, CompiledScorer scorer,
+  private Tally scoreChanged(JobContext ctx, StepClock clock, CompiledScorer scorer,
       ToScore toScore, BatchScoring.RunInfo runInfo) {
     var spark = ctx.spark();
     Dataset<Row> scored = BatchScoring.score(scorer, toScore.rows(), runInfo);
@@ -206,22 +226,32 @@ public final class ScoreJob extends JobCommand {
       BatchScoring.writeRanking(spark, ctx.lakehouse().path(Table.SCORE_RANKING, source),
           ranking.values(), runInfo);
     }
-    return scoredRows;
+    return Tally.scoredOnly(scoredRows);
   }
 
-  private void report(JobContext ctx, Dataset<Row> features, Dataset<Row> scores,
-      long scoredRows, boolean fullRun, long featuresVersion) {
-    long current = scores.count();
-    ctx.metrics().addRows("read", features.count()).addRows("scored", scoredRows)
-        .addRows("written", current);
-    ctx.say("%s run: scored %d leads, %d in %s (features version %d)",
-        fullRun ? "full" : "incremental", scoredRows, current,
-        ctx.lakehouse().path(Table.SCORES, source), featuresVersion);
+  /** The counts read back from the tables (a full run's ranking has them without reading). */
+  private static Tally tallyOf(Dataset<Row> features, Dataset<Row> scores, long scored) {
+    long[] tiers = new long[BatchScoring.TIERS.size()];
     for (Row r : scores.groupBy(BatchScoring.TIER).count().collectAsList()) {
-      ctx.metrics().gauge("tier_share", "Share of current leads per tier",
-          new String[] {"tier"}, new String[] {String.valueOf(r.getString(0))},
-          current == 0 ? 0 : (double) r.getLong(1) / current);
+      tiers[BatchScoring.TIERS.indexOf(r.getString(0))] = r.getLong(1);
     }
+    return new Tally(features.count(), scored, scores.count(), tiers);
+  }
+
+  private void report(JobContext ctx, Tally tally, boolean fullRun, long featuresVersion) {
+    ctx.metrics().addRows("read", tally.read()).addRows("scored", tally.scored())
+        .addRows("written", tally.current());
+    StringBuilder tiers = new StringBuilder();
+    for (int t = 0; t < BatchScoring.TIERS.size(); t++) {
+      String tier = BatchScoring.TIERS.get(t);
+      tiers.append(t == 0 ? "" : ", ").append(tier).append(' ').append(tally.tiers()[t]);
+      ctx.metrics().gauge("tier_share", "Share of current leads per tier",
+          new String[] {"tier"}, new String[] {tier},
+          tally.current() == 0 ? 0 : (double) tally.tiers()[t] / tally.current());
+    }
+    ctx.say("%s run: scored %d leads, %d in %s (features version %d); tiers %s",
+        fullRun ? "full" : "incremental", tally.scored(), tally.current(),
+        ctx.lakehouse().path(Table.SCORES, source), featuresVersion, tiers);
   }
 
   /** True if drift is above the threshold; false (with a warning) without a reference. */

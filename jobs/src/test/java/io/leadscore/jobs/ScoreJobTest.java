@@ -238,6 +238,15 @@ class ScoreJobTest extends JobTestSupport {
       assertThat(r.getList(r.fieldIndex(BatchScoring.REASONS_UP)).size()
           + r.getList(r.fieldIndex(BatchScoring.REASONS_DOWN)).size()).isBetween(1, 6);
     }
+    // The tier mix the job reports (from its ranking, not read back) is the table's.
+    Map<String, Long> tierCounts = new java.util.TreeMap<>();
+    for (Row r : scores.groupBy(BatchScoring.TIER).count().collectAsList()) {
+      tierCounts.put(r.getString(0), r.getLong(1));
+    }
+    assertThat(first.stdout()).contains("full run: scored 300 leads, 300 in").contains(
+        String.format("; tiers A %d, B %d, C %d, D %d",
+            tierCounts.getOrDefault("A", 0L), tierCounts.getOrDefault("B", 0L),
+            tierCounts.getOrDefault("C", 0L), tierCounts.getOrDefault("D", 0L)));
     // Percentiles follow the scores: a higher score never has a lower percentile.
     List<Row> byScore = scores.orderBy(BatchScoring.SCORE).collectAsList();
     for (int i = 1; i < byScore.size(); i++) {

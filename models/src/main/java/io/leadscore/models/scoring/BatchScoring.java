@@ -230,16 +230,56 @@ public final class BatchScoring {
     return ranking(scored, size, RANKING_ON_DRIVER_MAX);
   }
 
+  static double[] ranking(Dataset<Row> scored, int size, long onDriverMax) {
+    return rank(scored, size, onDriverMax, null).values();
+  }
+
+  /**
+   * A full run's ranking (see {@link #ranking(Dataset)}), how many rows it ranked (those with
+   * a null or NaN score included) and, when the scores were sorted on the driver, how many of
+   * them fall in each tier of {@link #TIERS} (null otherwise): the run's tier mix without
+   * reading the scores table back.
+   */
+  public record Ranked(double[] values, long rows, long[] tierCounts) {}
+
+  /** {@link Ranked} of {@code scored}, tiers cut at {@code tierCuts} (see {@link #tier}). */
+  public static Ranked rank(Dataset<Row> scored, List<Double> tierCuts) {
+    return rank(scored, RANKING_SIZE, RANKING_ON_DRIVER_MAX, tierCuts);
+  }
+
   /** Scores ranked on the driver at most; beyond, a distributed sort (see {@link #ranking}). */
   static final long RANKING_ON_DRIVER_MAX = 20_000_000L;
 
-  static double[] ranking(Dataset<Row> scored, int size, long onDriverMax) {
+  static Ranked rank(Dataset<Row> scored, int size, long onDriverMax, List<Double> tierCuts) {
     if (size < 2) {
       throw new IllegalArgumentException("ranking size must be ≥ 2, cannot be: " + size);
     }
-    if (scored.count() <= onDriverMax) {
-      return evenlyByRank(scoresOnDriver(scored), size);
+    long rows = scored.count();
+    if (rows <= onDriverMax) {
+      double[] sorted = scoresOnDriver(scored);
+      double[] values = evenlyByRank(sorted, size);
+      return new Ranked(values, rows,
+          tierCuts == null ? null : tierCounts(sorted, rows, values, tierCuts));
     }
+    return new Ranked(rankedBySpark(scored, size), rows, null);
+  }
+
+  /**
+   * Rows per tier: each of the {@code sorted} scores placed against {@code ranking} as
+   * {@link #withPercentile} places it; the rows without a score are D, as there.
+   */
+  private static long[] tierCounts(double[] sorted, long rows, double[] ranking,
+      List<Double> tierCuts) {
+    long[] counts = new long[TIERS.size()];
+    for (double score : sorted) {
+      counts[tierIndex(percentile(ranking, score), tierCuts)]++;
+    }
+    counts[TIERS.size() - 1] += rows - sorted.length;
+    return counts;
+  }
+
+  /** The ranking of more scores than the driver sorts: by Spark's sort. */
+  private static double[] rankedBySpark(Dataset<Row> scored, int size) {
     // Cached before filtering: a filter on the score would be pushed below the scorer's
     // projections with the whole score expression inlined into it, computing every score
     // again without the shared intermediate columns (3x slower at 1M leads).
@@ -396,15 +436,30 @@ public final class BatchScoring {
 
   /** A for percentile ≥ cuts[0], B ≥ cuts[1], C ≥ cuts[2], else D. */
   public static Column tier(Column percentile, List<Double> cuts) {
-    if (cuts.size() != TIERS.size() - 1) {
-      throw new IllegalArgumentException("tier cuts must be " + (TIERS.size() - 1)
-          + " percentiles, cannot be: " + cuts);
-    }
+    checkTierCuts(cuts);
     Column t = when(percentile.geq(cuts.get(0)), TIERS.get(0));
     for (int i = 1; i < cuts.size(); i++) {
       t = t.when(percentile.geq(cuts.get(i)), TIERS.get(i));
     }
     return t.otherwise(TIERS.get(TIERS.size() - 1));
+  }
+
+  /** The position in {@link #TIERS} that {@link #tier} gives {@code percentile}. */
+  static int tierIndex(double percentile, List<Double> cuts) {
+    checkTierCuts(cuts);
+    for (int i = 0; i < cuts.size(); i++) {
+      if (percentile >= cuts.get(i)) {
+        return i;
+      }
+    }
+    return cuts.size();
+  }
+
+  private static void checkTierCuts(List<Double> cuts) {
+    if (cuts.size() != TIERS.size() - 1) {
+      throw new IllegalArgumentException("tier cuts must be " + (TIERS.size() - 1)
+          + " percentiles, cannot be: " + cuts);
+    }
   }
 
   /**

@@ -162,6 +162,19 @@ class BatchScoringTest extends SparkTestSupport {
         .union(spark().range(2).select(lit(null).cast("double").as(BatchScoring.SCORE)));
     assertThat(BatchScoring.ranking(withMissing, size)).containsExactly(sketch);
     assertThat(BatchScoring.ranking(withMissing, size, 0)).containsExactly(sketch);
+    // Sorted on the driver, the ranking also counts every row and the rows per tier, as
+    // withPercentile places them (missing scores are D); Spark's sort leaves that to the table.
+    List<Double> cuts = List.of(0.9, 0.7, 0.4);
+    BatchScoring.Ranked ranked = BatchScoring.rank(withMissing, size, Long.MAX_VALUE, cuts);
+    assertThat(ranked.rows()).isEqualTo(n + 5);
+    long[] tiers = new long[BatchScoring.TIERS.size()];
+    for (Row r : BatchScoring.withPercentile(withMissing, sketch, cuts)
+        .groupBy(BatchScoring.TIER).count().collectAsList()) {
+      tiers[BatchScoring.TIERS.indexOf(r.getString(0))] = r.getLong(1);
+    }
+    assertThat(ranked.tierCounts()).containsExactly(tiers);
+    assertThat(tiers[3]).isGreaterThan(5);
+    assertThat(BatchScoring.rank(withMissing, size, 0, cuts).tierCounts()).isNull();
     for (double s : new double[] {0.05, 0.3, 0.4, 0.7, 0.9, 0.999}) {
       assertThat(BatchScoring.percentile(sketch, s)).as("score %s", s)
           .isCloseTo(s * n / (n - 1), org.assertj.core.api.Assertions.within(1.0 / (size - 1) + 1.0 / (n - 1)));
