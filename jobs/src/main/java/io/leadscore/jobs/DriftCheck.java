@@ -9,6 +9,7 @@ import io.leadscore.models.drift.DriftMonitor;
 import io.leadscore.models.drift.ReferenceProfile;
 import io.leadscore.models.scoring.BatchScoring;
 import io.leadscore.models.scoring.CompiledScorer;
+import io.leadscore.models.scoring.KernelCache;
 import io.leadscore.models.scoring.ModelResolver;
 import io.leadscore.models.scoring.ScorerOptions;
 import io.leadscore.transforms.lakehouse.Table;
@@ -39,17 +40,34 @@ final class DriftCheck {
 
   private DriftCheck() {}
 
-  /** The scorer for the feature columns of the gold scoring table. */
+  /**
+   * The scorer for the feature columns of the gold scoring table: the row kernel saved with the
+   * cached model version for these columns and options, or else the model compiled (and its
+   * kernel saved there for the next run).
+   */
   static CompiledScorer compile(ModelResolver.Resolved model, Dataset<Row> features,
       ScorerOptions options) {
-    return compile(model.model(), features, options);
+    if (model.versionDir().isEmpty()) {
+      return compile(model.model(), features, options);
+    }
+    String dir = model.versionDir().get();
+    var hadoop = features.sparkSession().sparkContext().hadoopConfiguration();
+    StructType inputs = inputSchema(features);
+    return KernelCache.load(dir, inputs, options, hadoop).orElseGet(() -> {
+      CompiledScorer scorer = CompiledScorer.compile(model.model(), inputs, options);
+      KernelCache.save(dir, scorer, hadoop);
+      return scorer;
+    });
+  }
+
+  private static StructType inputSchema(Dataset<Row> features) {
+    return features.drop(NOT_FEATURES.toArray(String[]::new)).schema();
   }
 
   /** The scorer for the feature columns of a gold table (training or scoring). */
   static CompiledScorer compile(PipelineModel model, Dataset<Row> features,
       ScorerOptions options) {
-    return CompiledScorer.compile(model,
-        features.drop(NOT_FEATURES.toArray(String[]::new)).schema(), options);
+    return CompiledScorer.compile(model, inputSchema(features), options);
   }
 
   /**

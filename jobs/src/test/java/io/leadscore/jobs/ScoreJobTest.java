@@ -22,6 +22,7 @@ import io.leadscore.models.mlflow.ModelRegistry;
 import io.leadscore.models.mlflow.SparkModelEnvironment;
 import io.leadscore.models.mlflow.TrackingUnavailableException;
 import io.leadscore.models.scoring.BatchScoring;
+import io.leadscore.models.scoring.KernelCache;
 import io.leadscore.models.scoring.ModelResolver;
 import io.leadscore.models.scoring.ScorerOptions;
 import io.leadscore.transforms.lakehouse.Lakehouse;
@@ -283,10 +284,23 @@ class ScoreJobTest extends JobTestSupport {
     assertThat(drift.count()).isEqualTo(4); // lead_source, engagement, noise, score
     assertThat(drift.where(col("flagged")).count()).as(first.output()).isZero();
 
-    CliResult rerun = score(config);
+    // The first run saved its row kernel with the cached version, so later runs neither load
+    // nor compile the model: with the model's files moved away, the rerun still scores.
+    Path versionDir = Path.of(new org.apache.hadoop.fs.Path(
+        ModelRegistry.cacheFolder(cache, modelName), "1").toUri().getPath());
+    assertThat(KernelCache.saved(versionDir.toString(), hadoop)).hasSize(1);
+    Path modelFiles = versionDir.resolve("sparkml");
+    Path movedAway = versionDir.resolve("sparkml-moved-away");
+    Files.move(modelFiles, movedAway);
+    CliResult rerun = score(config, "--full");
+    Files.move(movedAway, modelFiles);
     assertThat(rerun.exitCode()).as(rerun.output()).isEqualTo(0);
-    assertThat(rerun.stderr()).doesNotContain("reference profile");
+    assertThat(rerun.stderr()).doesNotContain("reference profile").doesNotContain("FALLBACK");
     assertThat(scoreRows()).as("a rerun leaves the table identical").isEqualTo(rows);
+    CliResult incrementalRerun = score(config);
+    assertThat(incrementalRerun.exitCode()).as(incrementalRerun.output()).isEqualTo(0);
+    assertThat(incrementalRerun.stdout()).contains("incremental run: scored 0 leads");
+    assertThat(scoreRows()).as("so does an incremental rerun").isEqualTo(rows);
     long driftRows = drift.count();
     CliResult fullRerun = score(config, "--full", "--no-drift");
     assertThat(fullRerun.exitCode()).as(fullRerun.output()).isEqualTo(0);

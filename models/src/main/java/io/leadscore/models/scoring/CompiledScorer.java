@@ -168,6 +168,32 @@ public final class CompiledScorer {
   }
 
   /**
+   * A scorer of a row kernel saved earlier ({@link KernelCache}): no model and no SQL form, so
+   * only {@link #score} and {@link #scoreOnly} (without a contributions column) are available.
+   */
+  static CompiledScorer ofKernel(RowKernel kernel, StructType inputSchema,
+      ScorerOptions options, DataType reasonsType, List<String> compiledStages) {
+    return new CompiledScorer(null, inputSchema, options, null, null, null, null,
+        options.slotMeans(), compiledStages, kernel, reasonsType);
+  }
+
+  RowKernel kernel() {
+    return kernel;
+  }
+
+  DataType kernelReasonsType() {
+    return reasonsType;
+  }
+
+  StructType inputSchema() {
+    return inputSchema;
+  }
+
+  ScorerOptions options() {
+    return options;
+  }
+
+  /**
    * The row kernel for this pipeline, or null if it has none. Its features and slots must be
    * the SQL form's, in order, or it is not used.
    */
@@ -463,8 +489,9 @@ public final class CompiledScorer {
 
   private Layers layers() {
     if (layers == null) {
-      throw new IllegalStateException("the scorer falls back to transform and has no SQL form: "
-          + fallbackReason);
+      throw new IllegalStateException(fallbackReason != null
+          ? "the scorer falls back to transform and has no SQL form: " + fallbackReason
+          : "the scorer runs a saved row kernel and has no SQL form: compile the model for it");
     }
     return layers;
   }

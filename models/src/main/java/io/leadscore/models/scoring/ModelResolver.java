@@ -28,13 +28,70 @@ public final class ModelResolver {
   static final String LAST_USED = "_last_used";
 
   /**
-   * The model to score with.
-   *
-   * @param fallback true when the registry or the requested model failed and the last used
-   *     version from the cache is used instead; {@code problem} then says why
+   * The model to score with. Its PipelineModel is loaded when resolved, unless row kernels were
+   * saved for that version ({@link KernelCache}): then it is loaded only if {@link #model()} is
+   * asked for, as a run whose inputs match a saved kernel never does.
    */
-  public record Resolved(String name, String version, PipelineModel model, boolean fallback,
-      String problem) {}
+  public static final class Resolved {
+    private final String name;
+    private final String version;
+    private final String cacheDir;
+    private final Configuration conf;
+    private final boolean fallback;
+    private final String problem;
+    private PipelineModel model;
+
+    /**
+     * @param fallback true when the registry or the requested model failed and the last used
+     *     version from the cache is used instead; {@code problem} then says why
+     */
+    public Resolved(String name, String version, PipelineModel model, boolean fallback,
+        String problem) {
+      this(name, version, null, null, model, fallback, problem);
+    }
+
+    private Resolved(String name, String version, String cacheDir, Configuration conf,
+        PipelineModel model, boolean fallback, String problem) {
+      this.name = name;
+      this.version = version;
+      this.cacheDir = cacheDir;
+      this.conf = conf;
+      this.model = model;
+      this.fallback = fallback;
+      this.problem = problem;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public String version() {
+      return version;
+    }
+
+    public boolean fallback() {
+      return fallback;
+    }
+
+    public String problem() {
+      return problem;
+    }
+
+    /** The version's folder in the model cache; empty for a model given directly. */
+    public Optional<String> versionDir() {
+      return Optional.ofNullable(cacheDir).map(c -> versionFolder(c, name, version).toString());
+    }
+
+    /** The fitted pipeline (loaded from the cache now if resolution did not need to). */
+    public synchronized PipelineModel model() {
+      if (model == null) {
+        model = ModelRegistry.loadCachedSparkModel(name, version, cacheDir, conf)
+            .orElseThrow(() -> new IllegalStateException("model '" + name + "' version "
+                + version + " is not complete in the cache at " + versionDir().orElseThrow()));
+      }
+      return model;
+    }
+  }
 
   /** No model can be used at all: the registry failed and the cache has no last used one. */
   public static final class NoUsableModelException extends RuntimeException {
@@ -63,7 +120,14 @@ public final class ModelResolver {
                 + CHAMPION + " alias in the registry at " + trackingUri
                 + " (train and promote a model first, or pass --model-version)"));
       }
-      return new Resolved(name, v, registry.loadSparkModel(name, v, cacheDir), false, null);
+      String dir = registry.download(name, v, cacheDir, conf);
+      // A version that was compiled before need not be loaded (see KernelCache); any other is
+      // loaded now, so that a model which cannot be loaded falls back below.
+      Resolved resolved = new Resolved(name, v, cacheDir, conf, null, false, null);
+      if (KernelCache.saved(dir, conf).isEmpty()) {
+        resolved.model();
+      }
+      return resolved;
     } catch (RuntimeException e) {
       problem = e;
     }
@@ -86,7 +150,7 @@ public final class ModelResolver {
           + "; the last used version " + last.get() + " is no longer complete in the cache at "
           + ModelRegistry.cacheFolder(cacheDir, name), problem);
     }
-    return new Resolved(name, last.get(), cached.get(), true, why);
+    return new Resolved(name, last.get(), cacheDir, conf, cached.get(), true, why);
   }
 
   /** The version last used successfully, if recorded. */
@@ -135,8 +199,11 @@ public final class ModelResolver {
   }
 
   private static Path profileFile(String name, String version, String cacheDir) {
-    return new Path(new Path(ModelRegistry.cacheFolder(cacheDir, name), version),
-        ReferenceProfile.FILE);
+    return new Path(versionFolder(cacheDir, name, version), ReferenceProfile.FILE);
+  }
+
+  private static Path versionFolder(String cacheDir, String name, String version) {
+    return new Path(ModelRegistry.cacheFolder(cacheDir, name), version);
   }
 
   /** The file's text, stripped; empty if there is no such file. */

@@ -14,10 +14,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadscore.features.FeatureSpec;
 import io.leadscore.features.pipeline.FeaturePipelineBuilder;
 import io.leadscore.testing.SparkTestSupport;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +34,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The row kernel on the pipeline leadscore trains (boolean words, missing indicators, imputed
@@ -122,6 +125,54 @@ class RowKernelTest extends SparkTestSupport {
     assertThat(scorer.usesRowKernel()).isFalse();
     assertClose(transformProbability(trees, scoring, "probability"),
         byId(scorer.score(scoring), col(CompiledScorer.SCORE)), 1e-9);
+  }
+
+  @Test
+  void aSavedKernelScoresAsTheCompiledOneOnlyForItsInputsAndOptions(@TempDir Path versionDir)
+      throws Exception {
+    PipelineModel m = trainersPipeline(new LogisticRegression().setRegParam(0.01));
+    double[] means = CompiledScorer.compile(m, scoring.schema(),
+        ScorerOptions.defaults().withReference(train)).slotMeans().orElseThrow();
+    ScorerOptions options = ScorerOptions.defaults().withSlotMeans(means);
+    CompiledScorer compiled = CompiledScorer.compile(m, scoring.schema(), options);
+    var hadoop = spark().sparkContext().hadoopConfiguration();
+    String dir = versionDir.toString();
+    assertThat(KernelCache.load(dir, scoring.schema(), options, hadoop)).isEmpty();
+
+    KernelCache.save(dir, compiled, hadoop);
+    assertThat(KernelCache.saved(dir, hadoop)).hasSize(1);
+    CompiledScorer loaded = KernelCache.load(dir, scoring.schema(), options, hadoop)
+        .orElseThrow();
+    assertThat(loaded.usesRowKernel()).isTrue();
+    assertThat(loaded.compiledStages()).isEqualTo(compiled.compiledStages());
+    assertThat(loaded.score(scoring).schema()).isEqualTo(compiled.score(scoring).schema());
+    assertThat(scored(loaded.score(scoring))).isEqualTo(scored(compiled.score(scoring)))
+        .hasSize((int) scoring.count());
+    assertThat(scored(loaded.scoreOnly(scoring))).isEqualTo(scored(compiled.scoreOnly(scoring)));
+    assertThatThrownBy(loaded::probability).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("saved row kernel");
+
+    // Another reasons' baseline, another input schema or other options: not this kernel.
+    double[] otherMeans = means.clone();
+    otherMeans[0] += 1.0;
+    assertThat(KernelCache.load(dir, scoring.schema(),
+        ScorerOptions.defaults().withSlotMeans(otherMeans), hadoop)).isEmpty();
+    assertThat(KernelCache.load(dir, scoring.withColumn("extra", lit(1)).schema(), options,
+        hadoop)).isEmpty();
+    assertThat(KernelCache.load(dir, scoring.schema(), options.withTopReasons(2), hadoop))
+        .isEmpty();
+    // Scorers that need the SQL form are neither saved nor loaded.
+    assertThat(KernelCache.load(dir, scoring.schema(), options.withContributions("all"), hadoop))
+        .isEmpty();
+
+    // An unreadable file is ignored (the caller compiles the model again), not an error.
+    java.nio.file.Files.writeString(java.nio.file.Path.of(
+        KernelCache.saved(dir, hadoop).get(0).toUri()), "not a kernel");
+    assertThat(KernelCache.load(dir, scoring.schema(), options, hadoop)).isEmpty();
+  }
+
+  private static List<Row> scored(Dataset<Row> rows) {
+    return rows.orderBy(ID).collectAsList();
   }
 
   private List<Row> reasons(CompiledScorer scorer) {
