@@ -29,6 +29,11 @@ final class KernelExpression extends Expression
 
   // Where each input is in the row eval() is given; null until the first call.
   private transient int[] ordinals;
+  // The kernel's registers, reused row after row by the thread that made them (one field, so
+  // that a thread never sees another's registers with its own name).
+  private transient Scratch scratch;
+
+  private record Scratch(Thread owner, RowKernel.Regs regs) {}
 
   private KernelExpression(scala.collection.Seq<Expression> children, RowKernel kernel,
       DataType reasonsType) {
@@ -84,8 +89,13 @@ final class KernelExpression extends Expression
       row = new GenericInternalRow(values);
       at = java.util.stream.IntStream.range(0, n).toArray();
     }
-    return reasonsType == null ? (Object) kernel.score(row, at)
-        : kernel.scoreWithReasons(row, at);
+    Scratch own = scratch;
+    if (own == null || own.owner() != Thread.currentThread()) {
+      own = new Scratch(Thread.currentThread(), kernel.newRegs());
+      scratch = own;
+    }
+    return reasonsType == null ? (Object) kernel.score(row, at, own.regs())
+        : kernel.scoreWithReasons(row, at, own.regs());
   }
 
   /** The input ordinals if every child is a reference into the input row, else null. */

@@ -47,7 +47,8 @@ public final class ModelResolver {
      */
     public Resolved(String name, String version, PipelineModel model, boolean fallback,
         String problem) {
-      this(name, version, null, null, model, fallback, problem);
+      this(name, version, null, null, java.util.Objects.requireNonNull(model, "model"), fallback,
+          problem);
     }
 
     private Resolved(String name, String version, String cacheDir, Configuration conf,

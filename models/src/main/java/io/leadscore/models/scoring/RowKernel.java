@@ -123,9 +123,21 @@ final class RowKernel implements Serializable {
     }
   }
 
-  /** Runs the feature stages on one row whose input {@code i} is at {@code ordinals[i]}. */
-  private Regs run(InternalRow in, int[] ordinals) {
-    Regs r = new Regs(registers);
+  /**
+   * Registers for {@link #score} and {@link #scoreWithReasons}, to reuse row after row (by one
+   * thread at a time): a row then allocates nothing before its reasons.
+   */
+  Regs newRegs() {
+    return new Regs(registers);
+  }
+
+  /**
+   * Runs the feature stages on one row whose input {@code i} is at {@code ordinals[i]}, in
+   * {@code r}. Every register is written before it is read, each by one op; only the null
+   * flags, which ops set but do not clear, start afresh.
+   */
+  private Regs run(InternalRow in, int[] ordinals, Regs r) {
+    Arrays.fill(r.isNull, false);
     for (int i = 0; i < inputKinds.length; i++) {
       int o = ordinals[i];
       int g = inputRegisters[i];
@@ -163,24 +175,33 @@ final class RowKernel implements Serializable {
     for (double t : terms) {
       margin = margin + t;
     }
+    return sigmoid(margin);
+  }
+
+  private static double sigmoid(double margin) {
     // As Spark SQL's exp: StrictMath.
     return 1.0 / (1.0 + StrictMath.exp(margin * -1.0));
   }
 
   /**
    * The positive-class probability of one row, input {@code i} of {@link #inputColumns} read
-   * at {@code ordinals[i]}.
+   * at {@code ordinals[i]}, computed in {@code regs} (see {@link #newRegs}).
    */
-  double score(InternalRow in, int[] ordinals) {
-    return probability(terms(run(in, ordinals)));
+  double score(InternalRow in, int[] ordinals, Regs regs) {
+    Regs r = run(in, ordinals, regs);
+    double margin = intercept;
+    for (Group g : groups) {
+      margin = margin + g.term(r); // the order of probability(terms(r))
+    }
+    return sigmoid(margin);
   }
 
   /**
    * {@code struct(score, up, down)} of one input row: the score and the top contributions each
-   * way, picked exactly as {@link Reasons#top} picks them.
+   * way, picked exactly as {@link Reasons#top} picks them (computed in {@code regs}).
    */
-  InternalRow scoreWithReasons(InternalRow in, int[] ordinals) {
-    double[] terms = terms(run(in, ordinals));
+  InternalRow scoreWithReasons(InternalRow in, int[] ordinals, Regs regs) {
+    double[] terms = terms(run(in, ordinals, regs));
     int n = groups.length;
     int m = Math.min(topReasons, n);
     double[] contributions = new double[n];
