@@ -186,9 +186,9 @@ public final class ScoreJob extends JobCommand {
 
   /**
    * Every current lead: two passes over the features and no copy of the scored rows. The
-   * ranking needs only the scores (a score-only pass); the second pass scores with reasons,
-   * ranks and MERGEs, and the new ranking is recorded. The scores table then holds one row per
-   * lead ranked, so the ranking's counts are the run's.
+   * ranking needs only the scores (a score-only pass, column-wise where the scorer can); the
+   * second pass scores with reasons, ranks and MERGEs, and the new ranking is recorded. The
+   * scores table then holds one row per lead ranked, so the ranking's counts are the run's.
    */
   private Tally scoreAll(JobContext ctx, StepClock clock, CompiledScorer scorer,
       Dataset<Row> features, BatchScoring.RunInfo runInfo) {
@@ -196,8 +196,7 @@ public final class ScoreJob extends JobCommand {
     var tierCuts = ctx.config().scoring().tierCuts();
     Dataset<Row> scored = BatchScoring.score(scorer, features, runInfo);
     clock.step("score for the ranking");
-    BatchScoring.Ranked ranked = CompiledScorer.withScoringCodegen(spark,
-        () -> BatchScoring.rank(scorer.scoreOnly(features), tierCuts));
+    BatchScoring.Ranked ranked = BatchScoring.rank(scorer, features, tierCuts);
     clock.step("score, rank and merge");
     CompiledScorer.withScoringCodegen(spark, () -> BatchScoring.merge(
         BatchScoring.withPercentile(scored, ranked.values(), tierCuts), null, true,

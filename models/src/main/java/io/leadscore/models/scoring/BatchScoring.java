@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.functions;
@@ -247,6 +248,57 @@ public final class BatchScoring {
     return rank(scored, RANKING_SIZE, RANKING_ON_DRIVER_MAX, tierCuts);
   }
 
+  /**
+   * {@link Ranked} of {@code features} scored by {@code scorer}: column-wise from the scan's
+   * batches when the scorer can ({@link CompiledScorer#columnarScores}; several times faster
+   * than row by row) and the scores fit on the driver, else from
+   * {@link CompiledScorer#scoreOnly}. Both give the same scores.
+   */
+  public static Ranked rank(CompiledScorer scorer, Dataset<Row> features,
+      List<Double> tierCuts) {
+    return rank(scorer, features, RANKING_SIZE, RANKING_ON_DRIVER_MAX, tierCuts);
+  }
+
+  static Ranked rank(CompiledScorer scorer, Dataset<Row> features, int size, long onDriverMax,
+      List<Double> tierCuts) {
+    var columnar = features.count() <= onDriverMax ? scorer.columnarScores(features)
+        : Optional.<org.apache.spark.api.java.JavaRDD<double[]>>empty();
+    if (columnar.isEmpty()) {
+      return CompiledScorer.withScoringCodegen(features.sparkSession(),
+          () -> rank(scorer.scoreOnly(features), size, onDriverMax, tierCuts));
+    }
+    List<scala.Tuple2<Long, double[]>> parts = columnar.get().mapPartitions(batches -> {
+      long rows = 0;
+      double[] buffer = new double[1024];
+      int n = 0;
+      while (batches.hasNext()) {
+        double[] scores = batches.next();
+        rows += scores.length;
+        for (double score : scores) {
+          if (!Double.isNaN(score)) {
+            if (n == buffer.length) {
+              buffer = Arrays.copyOf(buffer, 2 * n);
+            }
+            buffer[n++] = score;
+          }
+        }
+      }
+      double[] part = Arrays.copyOf(buffer, n);
+      Arrays.sort(part);
+      return List.of(new scala.Tuple2<>(rows, part)).iterator();
+    }).collect();
+    long rows = 0;
+    List<double[]> sortedParts = new ArrayList<>();
+    for (scala.Tuple2<Long, double[]> p : parts) {
+      rows += p._1();
+      sortedParts.add(p._2());
+    }
+    double[] sorted = concatSorted(sortedParts);
+    double[] values = evenlyByRank(sorted, size);
+    return new Ranked(values, rows,
+        tierCuts == null ? null : tierCounts(sorted, rows, values, tierCuts));
+  }
+
   /** Scores ranked on the driver at most; beyond, a distributed sort (see {@link #ranking}). */
   static final long RANKING_ON_DRIVER_MAX = 20_000_000L;
 
@@ -312,22 +364,33 @@ public final class BatchScoring {
     }
   }
 
-  /** Every non-null, non-NaN score, sorted: each task sends its scores as one array. */
+  /**
+   * Every non-null, non-NaN score, sorted: each task sorts its scores and sends them as one
+   * array (read from Spark's internal rows, no Row objects); the driver's sort then merges runs.
+   */
   private static double[] scoresOnDriver(Dataset<Row> scored) {
-    List<double[]> parts = scored.select(col(SCORE)).javaRDD().mapPartitions(rows -> {
-      double[] buffer = new double[1024];
-      int n = 0;
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        if (!row.isNullAt(0) && !Double.isNaN(row.getDouble(0))) {
-          if (n == buffer.length) {
-            buffer = Arrays.copyOf(buffer, 2 * n);
+    List<double[]> parts = scored.select(col(SCORE)).queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(rows -> {
+          double[] buffer = new double[1024];
+          int n = 0;
+          while (rows.hasNext()) {
+            InternalRow row = rows.next();
+            if (!row.isNullAt(0) && !Double.isNaN(row.getDouble(0))) {
+              if (n == buffer.length) {
+                buffer = Arrays.copyOf(buffer, 2 * n);
+              }
+              buffer[n++] = row.getDouble(0);
+            }
           }
-          buffer[n++] = row.getDouble(0);
-        }
-      }
-      return List.of(Arrays.copyOf(buffer, n)).iterator();
-    }).collect();
+          double[] part = Arrays.copyOf(buffer, n);
+          Arrays.sort(part);
+          return List.of(part).iterator();
+        }).collect();
+    return concatSorted(parts);
+  }
+
+  /** The parts' scores in one sorted array (each part sorted: the sort merges runs). */
+  private static double[] concatSorted(List<double[]> parts) {
     int total = 0;
     for (double[] p : parts) {
       total = Math.addExact(total, p.length);

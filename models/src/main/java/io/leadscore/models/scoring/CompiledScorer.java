@@ -323,6 +323,108 @@ public final class CompiledScorer {
     return scored.drop(extra.toArray(String[]::new));
   }
 
+  /**
+   * The score of every row of {@code input}, one array per column batch of its scan (in scan
+   * order, NaN where {@link #scoreOnly} gives NaN), computed by the row kernel column by column
+   * straight from the batches ({@link RowKernel#scoreColumns}): no row is assembled and a
+   * dictionary-encoded input's terms are computed once per dictionary entry. Empty when that
+   * does not apply: no row kernel, or {@code input} is not a plain columnar file scan of the
+   * kernel's inputs (a filter, deleted rows to skip, whole-stage code generation off).
+   */
+  public Optional<org.apache.spark.api.java.JavaRDD<double[]>> columnarScores(
+      Dataset<Row> input) {
+    RowKernel.ColumnPlan plan = kernel == null ? null : kernel.columnPlan();
+    if (plan == null) {
+      return Optional.empty();
+    }
+    checkInput(input.schema());
+    Dataset<Row> inputs = input.select(kernel.inputColumns().stream()
+        .map(PipelineCompiler::inputColumn).toArray(Column[]::new));
+    org.apache.spark.sql.execution.FileSourceScanExec scan =
+        plainColumnarScan(inputs.queryExecution().executedPlan());
+    if (scan == null) {
+      return Optional.empty();
+    }
+    List<String> scanned = scala.collection.JavaConverters.seqAsJavaList(scan.output())
+        .stream().map(a -> a.name()).toList();
+    List<String> names = kernel.inputColumns();
+    int[] at = new int[names.size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = scanned.indexOf(names.get(i));
+      if (at[i] < 0 || scanned.lastIndexOf(names.get(i)) != at[i]) {
+        return Optional.empty();
+      }
+    }
+    RowKernel k = kernel;
+    return Optional.of(scan.executeColumnar().toJavaRDD()
+        .mapPartitions(batches -> new BatchScores(k, plan, at, batches)));
+  }
+
+  /** The scores of a task's column batches, one array per batch, as they are read. */
+  private static final class BatchScores implements java.util.Iterator<double[]> {
+    private final RowKernel kernel;
+    private final RowKernel.ColumnPlan plan;
+    private final int[] at;
+    private final java.util.Iterator<org.apache.spark.sql.vectorized.ColumnarBatch> batches;
+    private final RowKernel.Regs regs;
+    private final RowKernel.TermMemo[] memos;
+    private final org.apache.spark.sql.vectorized.ColumnVector[] columns;
+
+    BatchScores(RowKernel kernel, RowKernel.ColumnPlan plan, int[] at,
+        java.util.Iterator<org.apache.spark.sql.vectorized.ColumnarBatch> batches) {
+      this.kernel = kernel;
+      this.plan = plan;
+      this.at = at;
+      this.batches = batches;
+      this.regs = kernel.newRegs();
+      this.memos = kernel.newMemos();
+      this.columns = new org.apache.spark.sql.vectorized.ColumnVector[at.length];
+    }
+
+    @Override
+    public boolean hasNext() {
+      return batches.hasNext();
+    }
+
+    @Override
+    public double[] next() {
+      // The reader reuses its batch: everything is read from it here.
+      org.apache.spark.sql.vectorized.ColumnarBatch batch = batches.next();
+      for (int i = 0; i < at.length; i++) {
+        columns[i] = batch.column(at[i]);
+      }
+      double[] scores = new double[batch.numRows()];
+      kernel.scoreColumns(columns, scores.length, plan, regs, memos, scores);
+      return scores;
+    }
+  }
+
+  /**
+   * The columnar file scan under {@code plan} if every node above it only converts batches to
+   * rows or selects columns (rows reach the top exactly as the scan reads them), else null.
+   */
+  private static org.apache.spark.sql.execution.FileSourceScanExec plainColumnarScan(
+      org.apache.spark.sql.execution.SparkPlan plan) {
+    org.apache.spark.sql.execution.SparkPlan node = plan;
+    while (true) {
+      if (node instanceof org.apache.spark.sql.execution.FileSourceScanExec scan) {
+        return scan.supportsColumnar() ? scan : null;
+      } else if (node instanceof org.apache.spark.sql.execution.WholeStageCodegenExec w) {
+        node = w.child();
+      } else if (node instanceof org.apache.spark.sql.execution.InputAdapter a) {
+        node = a.child();
+      } else if (node instanceof org.apache.spark.sql.execution.ColumnarToRowExec c) {
+        node = c.child();
+      } else if (node instanceof org.apache.spark.sql.execution.ProjectExec p
+          && scala.collection.JavaConverters.seqAsJavaList(p.projectList()).stream()
+              .allMatch(e -> e instanceof org.apache.spark.sql.catalyst.expressions.Attribute)) {
+        node = p.child();
+      } else {
+        return null;
+      }
+    }
+  }
+
   /** Every column of {@code input}, to select with the score columns (a list to add to). */
   private static List<Column> columnsOf(Dataset<Row> input) {
     List<Column> columns = new ArrayList<>();

@@ -254,6 +254,166 @@ final class RowKernel implements Serializable {
         contributions[position]});
   }
 
+  // ================================================================ column-wise scores
+
+  /**
+   * How to compute each model term on its own, for {@link #scoreColumns}: per group (term) the
+   * inputs it reads and the ops from them to its registers, in program order.
+   */
+  static final class ColumnPlan implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int[][] inputs;
+    private final Op[][] ops;
+
+    private ColumnPlan(int[][] inputs, Op[][] ops) {
+      this.inputs = inputs;
+      this.ops = ops;
+    }
+  }
+
+  /** Fresh memos for {@link #scoreColumns}, one per term. */
+  TermMemo[] newMemos() {
+    TermMemo[] memos = new TermMemo[groups.length];
+    for (int g = 0; g < memos.length; g++) {
+      memos[g] = new TermMemo();
+    }
+    return memos;
+  }
+
+  /** The plan of column-wise scoring, or null if a register has more than one writer. */
+  ColumnPlan columnPlan() {
+    Map<Integer, Integer> writer = new HashMap<>();
+    for (int k = 0; k < ops.length; k++) {
+      if (writer.put(ops[k].out(), k) != null) {
+        return null;
+      }
+    }
+    Map<Integer, Integer> inputOf = new HashMap<>();
+    for (int i = 0; i < inputRegisters.length; i++) {
+      inputOf.put(inputRegisters[i], i);
+    }
+    int[][] groupInputs = new int[groups.length][];
+    Op[][] groupOps = new Op[groups.length][];
+    for (int g = 0; g < groups.length; g++) {
+      java.util.TreeSet<Integer> inputsRead = new java.util.TreeSet<>();
+      java.util.TreeSet<Integer> opsRun = new java.util.TreeSet<>();
+      java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
+      for (ValueSlot v : groups[g].values()) {
+        pending.push(v.reg());
+      }
+      for (Block b : groups[g].blocks()) {
+        pending.push(b.index());
+      }
+      while (!pending.isEmpty()) {
+        int reg = pending.pop();
+        Integer input = inputOf.get(reg);
+        Integer op = writer.get(reg);
+        if (input != null) {
+          inputsRead.add(input);
+        } else if (op == null) {
+          return null; // read but never written: no plan
+        } else if (opsRun.add(op)) {
+          pending.push(ops[op].in());
+        }
+      }
+      groupInputs[g] = inputsRead.stream().mapToInt(Integer::intValue).toArray();
+      groupOps[g] = opsRun.stream().map(k -> ops[k]).toArray(Op[]::new);
+    }
+    return new ColumnPlan(groupInputs, groupOps);
+  }
+
+  /**
+   * Per group, its terms by dictionary id of its one input, for one batch (a batch's rows
+   * share a dictionary): a term is known if its stamp is the batch's.
+   */
+  static final class TermMemo {
+    private int batch;
+    private double[] terms = new double[0];
+    private int[] stamps = new int[0];
+  }
+
+  /**
+   * The scores of {@code rows} rows of column vectors, {@code columns[i]} holding input
+   * {@code i} of {@link #inputColumns}: what {@link #score} gives each row, computed term by
+   * term down the columns. A term that reads one dictionary-encoded input is computed once
+   * per dictionary entry ({@code memos}, one per group, kept across batches) instead of once
+   * per row.
+   */
+  void scoreColumns(org.apache.spark.sql.vectorized.ColumnVector[] columns, int rows,
+      ColumnPlan plan, Regs regs, TermMemo[] memos, double[] out) {
+    Arrays.fill(out, 0, rows, intercept);
+    for (int g = 0; g < groups.length; g++) {
+      int[] in = plan.inputs[g];
+      org.apache.spark.sql.vectorized.ColumnVector single = in.length == 1 ? columns[in[0]]
+          : null;
+      if (single instanceof org.apache.spark.sql.execution.vectorized.WritableColumnVector w
+          && w.hasDictionary()) {
+        var ids = w.getDictionaryIds();
+        TermMemo memo = memos[g];
+        int batch = ++memo.batch;
+        for (int row = 0; row < rows; row++) {
+          double t;
+          if (w.isNullAt(row)) {
+            t = term(g, columns, row, plan, regs);
+          } else {
+            int id = ids.getInt(row);
+            if (id >= memo.stamps.length) {
+              int size = Math.max(id + 1, 2 * memo.stamps.length);
+              memo.stamps = Arrays.copyOf(memo.stamps, size);
+              memo.terms = Arrays.copyOf(memo.terms, size);
+            }
+            if (memo.stamps[id] != batch) {
+              memo.terms[id] = term(g, columns, row, plan, regs);
+              memo.stamps[id] = batch;
+            }
+            t = memo.terms[id];
+          }
+          out[row] = out[row] + t;
+        }
+      } else {
+        for (int row = 0; row < rows; row++) {
+          out[row] = out[row] + term(g, columns, row, plan, regs);
+        }
+      }
+    }
+    for (int row = 0; row < rows; row++) {
+      out[row] = sigmoid(out[row]);
+    }
+  }
+
+  /** Group g's term of one row: its inputs loaded, its ops run, as {@link #run} would. */
+  private double term(int g, org.apache.spark.sql.vectorized.ColumnVector[] columns, int row,
+      ColumnPlan plan, Regs r) {
+    for (int i : plan.inputs[g]) {
+      load(i, columns[i], row, r);
+    }
+    for (Op op : plan.ops[g]) {
+      r.isNull[op.out()] = false;
+    }
+    for (Op op : plan.ops[g]) {
+      op.apply(r);
+    }
+    return groups[g].term(r);
+  }
+
+  private void load(int i, org.apache.spark.sql.vectorized.ColumnVector v, int row, Regs r) {
+    int g = inputRegisters[i];
+    r.isNull[g] = v.isNullAt(row);
+    if (r.isNull[g]) {
+      return;
+    }
+    switch (inputKinds[i]) {
+      case STRING -> r.str[g] = v.getUTF8String(row);
+      case BOOLEAN -> r.num[g] = v.getBoolean(row) ? 1.0 : 0.0;
+      case INT -> r.num[g] = v.getInt(row);
+      case LONG -> r.num[g] = v.getLong(row);
+      case DOUBLE -> r.num[g] = v.getDouble(row);
+      case FLOAT -> r.num[g] = v.getFloat(row);
+      case SHORT -> r.num[g] = v.getShort(row);
+      default -> throw new IllegalStateException("input kind " + inputKinds[i]);
+    }
+  }
+
   // ================================================================ model terms
 
   /** One input column's linear term: its value slots, then its one-hot blocks. */
@@ -317,6 +477,12 @@ final class RowKernel implements Serializable {
 
   private interface Op extends Serializable {
     void apply(Regs r);
+
+    /** The register it reads. */
+    int in();
+
+    /** The register it writes (no other op writes it). */
+    int out();
   }
 
   private record ToNumber(int in, int out, boolean fromString, Set<UTF8String> trueWords,

@@ -13,7 +13,9 @@
  * <p>Fast path: for the logistic-regression pipelines leadscore trains, {@code score} runs the
  * {@link io.leadscore.models.scoring.RowKernel} instead of the SQL expressions: the same
  * computation in plain Java inside one Catalyst expression (no layered projections, hash
- * lookups of labels, no code generation per query), with the same scores and reasons.
+ * lookups of labels, no code generation per query), with the same scores and reasons. For a
+ * ranking, {@link io.leadscore.models.scoring.CompiledScorer#columnarScores} runs it down the
+ * column batches of a plain table scan instead, a term per dictionary entry rather than per row.
  *
  * <h2>Reasons: how contributions are computed</h2>
  * Each reason is {@code struct<feature, contribution>}; features are the pipeline's input

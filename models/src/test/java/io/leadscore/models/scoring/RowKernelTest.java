@@ -171,6 +171,45 @@ class RowKernelTest extends SparkTestSupport {
     assertThat(KernelCache.load(dir, scoring.schema(), options, hadoop)).isEmpty();
   }
 
+  @Test
+  void columnWiseScoresOfATableScanAreTheRowKernelsAndTheRankingIsTheSame(
+      @TempDir Path tables) {
+    PipelineModel m = trainersPipeline(new LogisticRegression().setRegParam(0.01));
+    CompiledScorer scorer = CompiledScorer.compile(m, scoring.schema(),
+        ScorerOptions.defaults().withReference(train));
+    // Written and read back as the job reads its features: a Delta scan (dictionary-encoded
+    // strings, nulls, NaN, blanks), in several files and batches.
+    String path = tables.resolve("features").toString();
+    scoring.repartition(3).write().format("delta").save(path);
+    Dataset<Row> table = spark().read().format("delta").load(path);
+
+    List<Double> byColumns = new ArrayList<>();
+    scorer.columnarScores(table).orElseThrow().collect()
+        .forEach(batch -> Arrays.stream(batch).forEach(byColumns::add));
+    List<Double> byRows = scorer.scoreOnly(table).select(CompiledScorer.SCORE)
+        .as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList();
+    assertThat(byColumns).hasSize((int) scoring.count());
+    // Bit for bit the same multiset of scores (NaN included).
+    assertThat(byColumns.stream().sorted().toList())
+        .isEqualTo(byRows.stream().sorted().toList());
+    List<Double> cuts = List.of(0.9, 0.7, 0.4);
+    BatchScoring.Ranked columnWise = BatchScoring.rank(scorer, table, 50, Long.MAX_VALUE, cuts);
+    BatchScoring.Ranked rowWise = CompiledScorer.withScoringCodegen(spark(),
+        () -> BatchScoring.rank(scorer.scoreOnly(table), 50, Long.MAX_VALUE, cuts));
+    assertThat(columnWise.values()).containsExactly(rowWise.values());
+    assertThat(columnWise.rows()).isEqualTo(rowWise.rows());
+    assertThat(columnWise.tierCounts()).containsExactly(rowWise.tierCounts());
+
+    // Not a plain scan of the inputs (rows filtered out, not a file scan, whole-stage code
+    // generation off), or no kernel: not column-wise.
+    assertThat(scorer.columnarScores(table.where(col(VISITS).gt(1)))).isEmpty();
+    assertThat(scorer.columnarScores(scoring)).isEmpty();
+    assertThat(CompiledScorer.withScoringCodegen(spark(), () -> scorer.columnarScores(table)))
+        .isEmpty();
+    assertThat(CompiledScorer.compile(m, scoring.schema(), ScorerOptions.defaults()
+        .withReference(train).withoutRowKernel()).columnarScores(table)).isEmpty();
+  }
+
   private static List<Row> scored(Dataset<Row> rows) {
     return rows.orderBy(ID).collectAsList();
   }
