@@ -267,25 +267,18 @@ public final class BatchScoring {
       return CompiledScorer.withScoringCodegen(features.sparkSession(),
           () -> rank(scorer.scoreOnly(features), size, onDriverMax, tierCuts));
     }
+    checkRankingSize(size);
     List<scala.Tuple2<Long, double[]>> parts = columnar.get().mapPartitions(batches -> {
       long rows = 0;
-      double[] buffer = new double[1024];
-      int n = 0;
+      ScoreBuffer scores = new ScoreBuffer();
       while (batches.hasNext()) {
-        double[] scores = batches.next();
-        rows += scores.length;
-        for (double score : scores) {
-          if (!Double.isNaN(score)) {
-            if (n == buffer.length) {
-              buffer = Arrays.copyOf(buffer, 2 * n);
-            }
-            buffer[n++] = score;
-          }
+        double[] batch = batches.next();
+        rows += batch.length;
+        for (double score : batch) {
+          scores.add(score);
         }
       }
-      double[] part = Arrays.copyOf(buffer, n);
-      Arrays.sort(part);
-      return List.of(new scala.Tuple2<>(rows, part)).iterator();
+      return List.of(new scala.Tuple2<>(rows, scores.sorted())).iterator();
     }).collect();
     long rows = 0;
     List<double[]> sortedParts = new ArrayList<>();
@@ -293,25 +286,52 @@ public final class BatchScoring {
       rows += p._1();
       sortedParts.add(p._2());
     }
-    double[] sorted = concatSorted(sortedParts);
+    return ranked(concatSorted(sortedParts), rows, size, tierCuts);
+  }
+
+  /** A task's scores, NaN left out, sorted when done (one array sent back per task). */
+  private static final class ScoreBuffer {
+    private double[] buffer = new double[1024];
+    private int n;
+
+    void add(double score) {
+      if (Double.isNaN(score)) {
+        return;
+      }
+      if (n == buffer.length) {
+        buffer = Arrays.copyOf(buffer, 2 * n);
+      }
+      buffer[n++] = score;
+    }
+
+    double[] sorted() {
+      double[] part = Arrays.copyOf(buffer, n);
+      Arrays.sort(part);
+      return part;
+    }
+  }
+
+  /** The ranking of {@code sorted} (the scores of {@code rows} rows) and its tier counts. */
+  private static Ranked ranked(double[] sorted, long rows, int size, List<Double> tierCuts) {
     double[] values = evenlyByRank(sorted, size);
     return new Ranked(values, rows,
         tierCuts == null ? null : tierCounts(sorted, rows, values, tierCuts));
+  }
+
+  private static void checkRankingSize(int size) {
+    if (size < 2) {
+      throw new IllegalArgumentException("ranking size must be ≥ 2, cannot be: " + size);
+    }
   }
 
   /** Scores ranked on the driver at most; beyond, a distributed sort (see {@link #ranking}). */
   static final long RANKING_ON_DRIVER_MAX = 20_000_000L;
 
   static Ranked rank(Dataset<Row> scored, int size, long onDriverMax, List<Double> tierCuts) {
-    if (size < 2) {
-      throw new IllegalArgumentException("ranking size must be ≥ 2, cannot be: " + size);
-    }
+    checkRankingSize(size);
     long rows = scored.count();
     if (rows <= onDriverMax) {
-      double[] sorted = scoresOnDriver(scored);
-      double[] values = evenlyByRank(sorted, size);
-      return new Ranked(values, rows,
-          tierCuts == null ? null : tierCounts(sorted, rows, values, tierCuts));
+      return ranked(scoresOnDriver(scored), rows, size, tierCuts);
     }
     return new Ranked(rankedBySpark(scored, size), rows, null);
   }
@@ -371,20 +391,14 @@ public final class BatchScoring {
   private static double[] scoresOnDriver(Dataset<Row> scored) {
     List<double[]> parts = scored.select(col(SCORE)).queryExecution().toRdd().toJavaRDD()
         .mapPartitions(rows -> {
-          double[] buffer = new double[1024];
-          int n = 0;
+          ScoreBuffer scores = new ScoreBuffer();
           while (rows.hasNext()) {
             InternalRow row = rows.next();
-            if (!row.isNullAt(0) && !Double.isNaN(row.getDouble(0))) {
-              if (n == buffer.length) {
-                buffer = Arrays.copyOf(buffer, 2 * n);
-              }
-              buffer[n++] = row.getDouble(0);
+            if (!row.isNullAt(0)) {
+              scores.add(row.getDouble(0));
             }
           }
-          double[] part = Arrays.copyOf(buffer, n);
-          Arrays.sort(part);
-          return List.of(part).iterator();
+          return List.of(scores.sorted()).iterator();
         }).collect();
     return concatSorted(parts);
   }
